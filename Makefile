@@ -1,0 +1,64 @@
+# Everything a fresh Debian machine needs is set up by the targets themselves; a second run skips
+# what is done. `make demo` runs a session against the virtual card; `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+PY := $(VENV)/bin/python
+JAR := simulator/target/sscard-simulator.jar
+JAVA_SOURCES := $(shell find applet simulator/src -name '*.java' 2>/dev/null) pom.xml applet/pom.xml simulator/pom.xml
+MVN := mvn -B -q -ntp
+PYTEST_ARGS ?=
+
+.PHONY: help setup system-deps build spec spec-check lint test test-java test-python demo bench clean
+
+help:
+	@echo "make demo   - start the virtual card and run a session against it"
+	@echo "make test   - run all tests (Java, spec drift, lint, types, Python on model/simulator/PC-SC)"
+	@echo "make spec   - regenerate the Java constants, Python tables and docs/spec.md from apdu_spec/"
+	@echo "make bench  - transport benchmarks"
+
+system-deps:
+	@bash scripts/install-system-deps.sh
+
+$(VENV)/.installed: pyproject.toml | system-deps
+	@test -x $(PY) || python3 -m venv $(VENV)
+	@$(PY) -m pip install -q --upgrade pip
+	@$(PY) -m pip install -q -e '.[dev]'
+	@touch $@
+
+setup: system-deps $(VENV)/.installed
+
+$(JAR): $(JAVA_SOURCES) | system-deps
+	$(MVN) package -DskipTests
+	@touch $@
+
+build: $(JAR)
+
+spec: setup
+	$(PY) -m apdu_spec.generate
+
+spec-check: setup
+	$(PY) -m apdu_spec.generate --check
+
+lint: setup
+	$(VENV)/bin/ruff check host simulator/jcardsim_bridge apdu_spec tests benchmarks examples
+	$(VENV)/bin/mypy
+
+test-java: setup
+	$(MVN) package
+	@touch $(JAR)
+
+test-python: setup build
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test: spec-check lint test-java test-python
+
+demo: setup build
+	$(PY) examples/demo.py
+
+bench: setup build
+	$(PY) benchmarks/transport.py
+
+clean:
+	$(MVN) clean
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,124 @@
+// generated from apdu_spec/*.toml by `python -m apdu_spec.generate`; do not edit
+package sscard.common;
+
+/**
+ * Constants both applications share: status words, classes, lifecycle codes.
+ */
+@SuppressWarnings("unused")
+public interface CommonConstants {
+    // ---- status words (status_words.toml); X nibbles carry a parameter: OR it in
+    /** 9000 Normal processing */
+    short SW_OK = (short) 0x9000;
+    /** 61XX Response bytes still available (never returned by this card) */
+    short SW_BYTES_REMAINING = (short) 0x6100;
+    /** 6CXX Wrong Le field; XX gives the exact length */
+    short SW_WRONG_LE = (short) 0x6C00;
+    /** 63CX Verification failed, X tries left */
+    short SW_VERIFY_FAILED = (short) 0x63C0;
+    /** 6700 Wrong length (Lc, Le or a malformed APDU) */
+    short SW_WRONG_LENGTH = (short) 0x6700;
+    /** 6981 Command incompatible with file structure (never returned by this card) */
+    short SW_INCOMPATIBLE_FILE = (short) 0x6981;
+    /** 6982 Security status not satisfied */
+    short SW_SECURITY_NOT_SATISFIED = (short) 0x6982;
+    /** 6983 Authentication method blocked (PIN or key tries exhausted) */
+    short SW_AUTH_BLOCKED = (short) 0x6983;
+    /** 6984 Reference data not usable: no challenge, or the challenge was already used */
+    short SW_REF_DATA_NOT_USABLE = (short) 0x6984;
+    /** 6985 Conditions of use not satisfied (command not allowed in this lifecycle state) */
+    short SW_CONDITIONS_NOT_SATISFIED = (short) 0x6985;
+    /** 6986 Command not allowed: no current EF, or no application selected */
+    short SW_COMMAND_NOT_ALLOWED = (short) 0x6986;
+    /** 6988 Secure messaging data object incorrect (wrong MAC) */
+    short SW_SM_INCORRECT = (short) 0x6988;
+    /** 6999 Applet selection failed (Java Card runtime) */
+    short SW_SELECT_FAILED = (short) 0x6999;
+    /** 6A80 Incorrect parameters in the data field */
+    short SW_WRONG_DATA = (short) 0x6A80;
+    /** 6A81 Function not supported: the application is terminated (card blocked) */
+    short SW_FUNC_NOT_SUPPORTED = (short) 0x6A81;
+    /** 6A82 File or application not found */
+    short SW_FILE_NOT_FOUND = (short) 0x6A82;
+    /** 6A83 Record not found */
+    short SW_RECORD_NOT_FOUND = (short) 0x6A83;
+    /** 6A86 Incorrect parameters P1-P2 */
+    short SW_INCORRECT_P1P2 = (short) 0x6A86;
+    /** 6A88 Referenced data not found (key or data object) */
+    short SW_REF_DATA_NOT_FOUND = (short) 0x6A88;
+    /** 6B00 Wrong parameters P1-P2 (never returned by this card) */
+    short SW_WRONG_P1P2 = (short) 0x6B00;
+    /** 6D00 Instruction code not supported */
+    short SW_INS_NOT_SUPPORTED = (short) 0x6D00;
+    /** 6E00 Class not supported */
+    short SW_CLA_NOT_SUPPORTED = (short) 0x6E00;
+    /** 6F00 No precise diagnosis (uncaught error) (never returned by this card) */
+    short SW_UNCAUGHT_ERROR = (short) 0x6F00;
+    /** 9302 MAC invalid (PBOC electronic purse) (never returned by this card) */
+    short SW_MAC_INVALID_PBOC = (short) 0x9302;
+    /** 9303 Application permanently blocked (PBOC electronic purse) (never returned by this card) */
+    short SW_APP_PERMANENTLY_BLOCKED = (short) 0x9303;
+
+    // ---- classes
+    byte CLA_ISO = (byte) 0x00;
+    byte CLA_ISO_SM = (byte) 0x04;
+    byte CLA_PROPRIETARY = (byte) 0x80;
+    byte CLA_PROPRIETARY_SM = (byte) 0x84;
+
+    // ---- instructions with the same code in every application
+    byte INS_CARD_BLOCK = (byte) 0x16;
+    byte INS_APPLICATION_UNBLOCK = (byte) 0x18;
+    byte INS_APPLICATION_BLOCK = (byte) 0x1E;
+    byte INS_VERIFY = (byte) 0x20;
+    byte INS_PIN_UNBLOCK = (byte) 0x24;
+    byte INS_ACTIVATE = (byte) 0x44;
+    byte INS_CHANGE_PIN = (byte) 0x5E;
+    byte INS_EXTERNAL_AUTHENTICATE = (byte) 0x82;
+    byte INS_GET_CHALLENGE = (byte) 0x84;
+    byte INS_INTERNAL_AUTHENTICATE = (byte) 0x88;
+    byte INS_SELECT = (byte) 0xA4;
+    byte INS_READ_RECORD = (byte) 0xB2;
+    byte INS_GET_DATA = (byte) 0xCA;
+    byte INS_SET_PIN = (byte) 0xD4;
+    byte INS_PUT_KEY = (byte) 0xD8;
+    byte INS_SET_ACCESS_PROFILE = (byte) 0xDA;
+    byte INS_UPDATE_RECORD = (byte) 0xDC;
+    byte INS_UPDATE_RECORD_SM = (byte) 0xDC;
+    byte INS_END_PERSONALISATION = (byte) 0xDE;
+
+    // ---- lifecycle states (ISO 7816-4 life cycle status byte, FCI tag 8A; lifecycle.toml)
+    byte LC_PERSONALISATION = (byte) 0x03;
+    byte LC_ISSUED = (byte) 0x04;
+    byte LC_ACTIVE = (byte) 0x05;
+    byte LC_BLOCKED = (byte) 0x06;
+    byte LC_TERMINATED = (byte) 0x0C;
+
+    // ---- access profiles (SET ACCESS PROFILE data)
+    byte PROFILE_2_0 = (byte) 0x20;
+    byte PROFILE_3_0 = (byte) 0x30;
+
+    // ---- access condition bits (ACC_* constants of the application interfaces)
+    byte COND_STATE = (byte) 0x01;
+    byte COND_PIN = (byte) 0x02;
+    byte COND_KEY = (byte) 0x04;
+    byte COND_NEVER = (byte) 0x80;
+
+    // ---- record item formats (record layout tables)
+    byte FMT_CN = (byte) 0x01;
+    byte FMT_AN = (byte) 0x02;
+    byte FMT_B = (byte) 0x03;
+
+    // ---- secure messaging (protocol.toml)
+    byte MAC_LENGTH = (byte) 0x04;
+    byte CHALLENGE_LENGTH_4 = (byte) 0x04;
+    byte CHALLENGE_LENGTH_8 = (byte) 0x08;
+    byte CHALLENGE_LENGTH_16 = (byte) 0x10;
+
+    // ---- command table flags (COMMANDS of the application interfaces)
+    byte CMD_FLAG_SM = (byte) 0x01;
+    byte CMD_FLAG_CHALLENGE = (byte) 0x02;
+    byte CMD_FLAG_FILE_READ = (byte) 0x04;
+    byte CMD_FLAG_FILE_UPDATE = (byte) 0x08;
+    byte CMD_ENTRY_SIZE = (byte) 6;
+
+    byte[] LIBRARY_PACKAGE_AID = {(byte) 0xF0, (byte) 0x53, (byte) 0x53, (byte) 0x43, (byte) 0x44, (byte) 0x01};
+}

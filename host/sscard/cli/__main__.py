@@ -1,0 +1,5 @@
+import sys
+
+from sscard.cli import main
+
+sys.exit(main())

@@ -1,0 +1,55 @@
+"""``sscard sim start|stop|status``: the virtual card behind a PC/SC reader."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import asdict
+from typing import Any
+
+from sscard import virtual_card
+from sscard.cli._output import emit_json
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser("sim", help="the virtual card (jCardSim behind a PC/SC reader)")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    start = actions.add_parser("start", help="start pcscd if needed and the virtual card; return once the "
+                               "reader shows the card")
+    start.add_argument("--port", type=int, choices=(35963, 35964), default=None,
+                       help="vpcd port (35963: 'Virtual PCD 00 00', 35964: '… 00 01'; default: first free)")
+    start.add_argument("--timeout", type=float, default=20.0, help="seconds to wait for the card (default 20)")
+    start.add_argument("--json", action="store_true")
+    start.set_defaults(handler=run_start)
+    stop = actions.add_parser("stop", help="stop what `sim start` started, and nothing else")
+    stop.set_defaults(handler=run_stop)
+    status = actions.add_parser("status", help="whether the virtual card runs, and where")
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(handler=run_status)
+
+
+def run_start(args: argparse.Namespace) -> int:
+    state = virtual_card.start(port=args.port, timeout=args.timeout)
+    if args.json:
+        emit_json(asdict(state))
+    else:
+        started = f"; started pcscd (pid {state.pcscd_pid})" if state.pcscd_pid else ""
+        print(f"virtual card ready in {state.reader!r} (card pid {state.card_pid}{started})")
+    return 0
+
+
+def run_stop(args: argparse.Namespace) -> int:
+    state = virtual_card.stop()
+    also = f" and pcscd (pid {state.pcscd_pid})" if state.pcscd_pid else ""
+    print(f"stopped the virtual card in {state.reader!r}{also}")
+    return 0
+
+
+def run_status(args: argparse.Namespace) -> int:
+    state = virtual_card.status()
+    if args.json:
+        emit_json({"running": state is not None, **(asdict(state) if state else {})})
+    elif state is None:
+        print("not running")
+    else:
+        print(f"running in {state.reader!r} (card pid {state.card_pid}, log {state.log})")
+    return 0 if state is not None else 3

@@ -1,0 +1,255 @@
+package sscard.sim;
+
+import com.licel.jcardsim.smartcardio.CardSimulator;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javacard.framework.AID;
+import javacard.framework.Applet;
+import javacard.framework.CardRuntimeException;
+
+/**
+ * One simulated card: a jCardSim {@link CardSimulator} holding any number of applets.
+ *
+ * <p>Generic: it knows nothing of sscard's applets. Behaviour worth knowing:
+ * <ul>
+ *   <li>{@link #install} passes the applet GlobalPlatform-style install parameters
+ *       ({@code Li AID Lc La data}, as a real card's INSTALL [for install] does), so applets
+ *       registering with {@code register(bArray, bOffset + 1, bArray[bOffset])} and applets calling
+ *       {@code register()} both work. (jCardSim's own {@code installApplet(aid, class)} passes no
+ *       parameters, which breaks the first kind.)</li>
+ *   <li>{@link #transmit} never throws for a bad APDU: a command that is not a well-formed ISO 7816-4
+ *       short or extended APDU (shorter than 4 bytes, or Lc/Le inconsistent with its length)
+ *       answers {@code 6700}; an internal jCardSim failure answers {@code 6F00}.</li>
+ *   <li>A SELECT by AID naming no installed applet answers {@code 6A82}, as a GlobalPlatform card's
+ *       issuer security domain does (jCardSim alone answers {@code 6999} when no applet is
+ *       selected; when one is, it forwards the SELECT to it, as the Java Card RE does).</li>
+ *   <li>The protocol the applets see is T=1, which is what the ATR announces.</li>
+ * </ul>
+ *
+ * <p>Thread-safe: every method runs under one lock. The lock is shared by all instances because
+ * jCardSim keeps the "current" runtime in a static field.
+ */
+public final class CardHost {
+
+    /** ISO 7816-4 status words this class answers itself. */
+    static final int SW_WRONG_LENGTH = 0x6700;
+    static final int SW_FILE_NOT_FOUND = 0x6A82;
+    static final int SW_UNKNOWN = 0x6F00;
+    /** What jCardSim answers to a SELECT naming no applet while none is selected. */
+    private static final int SW_JCARDSIM_SELECT_FAILED = 0x6999;
+
+    /** Java Card's limit for the install parameters' {@code bLength}. */
+    static final int MAX_INSTALL_PARAMS = 127;
+
+    private static final Object LOCK = new Object();
+
+    private final CardSimulator simulator;
+    /** Installed instance AIDs (hex) to class names, in install order. */
+    private final Map<String, String> installed = new LinkedHashMap<>();
+
+    /** An empty card: no applets, jCardSim's default ATR. */
+    public CardHost() {
+        synchronized (LOCK) {
+            simulator = new CardSimulator();
+            simulator.changeProtocol("T=1");
+        }
+    }
+
+    /** Installs an applet with no applet-specific install data. See {@link #install(String, String, byte[])}. */
+    public void install(String className, String aidHex) {
+        install(className, aidHex, new byte[0]);
+    }
+
+    /**
+     * Installs an applet instance.
+     *
+     * @param className fully-qualified name of a {@code javacard.framework.Applet} subclass on the
+     *     classpath, with the usual {@code static install(byte[], short, byte)}
+     * @param aidHex instance AID, 5 to 16 bytes in hex
+     * @param appletData applet-specific install data (the {@code La} part); with the AID and the
+     *     length bytes the parameters may not exceed 127 bytes, the Java Card limit for
+     *     {@code bLength}
+     * @throws IllegalArgumentException for an unknown class, a class that is not an applet, a bad
+     *     AID, an AID already in use, too much install data, or an applet whose install fails (jCardSim
+     *     then keeps the AID reserved: install elsewhere or use a new CardHost)
+     */
+    public void install(String className, String aidHex, byte[] appletData) {
+        byte[] aid = Hex.decode(aidHex, "AID");
+        if (aid.length < 5 || aid.length > 16) {
+            throw new IllegalArgumentException("AID must be 5 to 16 bytes, got " + aid.length
+                    + " (" + aidHex + ")");
+        }
+        if (appletData == null) {
+            appletData = new byte[0];
+        }
+        int maxData = MAX_INSTALL_PARAMS - 3 - aid.length;
+        if (appletData.length > maxData) {
+            throw new IllegalArgumentException("install data for a " + aid.length + "-byte AID is"
+                    + " limited to " + maxData + " bytes, got " + appletData.length);
+        }
+        Class<? extends Applet> appletClass = appletClass(className);
+        String key = Hex.encode(aid);
+
+        // GlobalPlatform install parameters: Li AID, Lc (no system parameters), La data
+        byte[] params = new byte[1 + aid.length + 1 + 1 + appletData.length];
+        params[0] = (byte) aid.length;
+        System.arraycopy(aid, 0, params, 1, aid.length);
+        params[1 + aid.length] = 0;
+        params[2 + aid.length] = (byte) appletData.length;
+        System.arraycopy(appletData, 0, params, 3 + aid.length, appletData.length);
+
+        synchronized (LOCK) {
+            String existing = installed.get(key);
+            if (existing != null) {
+                throw new IllegalArgumentException("AID " + key + " is already in use by " + existing);
+            }
+            try {
+                simulator.installApplet(new AID(aid, (short) 0, (byte) aid.length), appletClass,
+                        params, (short) 0, (byte) params.length);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("installing " + className + " at AID " + key
+                        + " failed: " + describe(e), e);
+            }
+            installed.put(key, className);
+        }
+    }
+
+    /**
+     * Sends one command APDU and returns the response APDU (data followed by SW1 SW2).
+     *
+     * @throws IllegalArgumentException only when {@code apdu} is null; malformed APDUs answer 6700
+     */
+    public byte[] transmit(byte[] apdu) {
+        if (apdu == null) {
+            throw new IllegalArgumentException("apdu is null");
+        }
+        if (!isWellFormed(apdu)) {
+            return sw(SW_WRONG_LENGTH);
+        }
+        byte[] command = apdu.clone(); // the simulator must not see later changes by the caller
+        synchronized (LOCK) {
+            byte[] response;
+            try {
+                response = simulator.transmitCommand(command);
+            } catch (RuntimeException e) {
+                return sw(SW_UNKNOWN);
+            }
+            if (response.length == 2 && statusWord(response) == SW_JCARDSIM_SELECT_FAILED
+                    && isSelectByAid(command) && !anyInstalledAidMatches(command)) {
+                return sw(SW_FILE_NOT_FOUND);
+            }
+            return response;
+        }
+    }
+
+    /**
+     * Power off and on: transient memory (CLEAR_ON_RESET and CLEAR_ON_DESELECT) is cleared and no
+     * applet is selected; persistent state (applets, their fields and arrays) is kept. Applets get
+     * no {@code deselect()} call, as on a card losing power.
+     */
+    public void powerCycle() {
+        synchronized (LOCK) {
+            simulator.reset();
+        }
+    }
+
+    /** The answer to reset. */
+    public byte[] atr() {
+        synchronized (LOCK) {
+            return simulator.getATR().clone();
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    @SuppressWarnings("unchecked")
+    private static Class<? extends Applet> appletClass(String className) {
+        if (className == null || className.isEmpty()) {
+            throw new IllegalArgumentException("applet class name is missing");
+        }
+        Class<?> cls;
+        try {
+            cls = Class.forName(className, false, CardHost.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalArgumentException("unknown applet class " + className
+                    + " (not on the classpath)");
+        } catch (LinkageError e) {
+            throw new IllegalArgumentException("applet class " + className + " cannot be loaded: " + e);
+        }
+        if (!Applet.class.isAssignableFrom(cls)) {
+            throw new IllegalArgumentException(className + " is not a javacard.framework.Applet");
+        }
+        try {
+            Method install = cls.getMethod("install", byte[].class, short.class, byte.class);
+            if (!Modifier.isStatic(install.getModifiers())) {
+                throw new NoSuchMethodException();
+            }
+        } catch (NoSuchMethodException e) {
+            throw new IllegalArgumentException(className
+                    + " has no public static install(byte[], short, byte)");
+        }
+        return (Class<? extends Applet>) cls;
+    }
+
+    private static String describe(RuntimeException e) {
+        if (e instanceof CardRuntimeException) {
+            return e.getClass().getSimpleName() + " reason " + ((CardRuntimeException) e).getReason();
+        }
+        String message = e.getMessage();
+        return message == null ? e.getClass().getName() : e.getClass().getSimpleName() + ": " + message;
+    }
+
+    /**
+     * Whether {@code apdu} is a short or extended ISO 7816-4 command APDU whose length matches its
+     * Lc/Le fields (the cases jCardSim accepts; it throws on anything else).
+     */
+    static boolean isWellFormed(byte[] apdu) {
+        int n = apdu.length;
+        if (n < 4) {
+            return false;
+        }
+        if (n <= 5) {
+            return true; // case 1, case 2 short
+        }
+        int b4 = apdu[4] & 0xFF;
+        if (b4 != 0) { // short Lc
+            return n == 5 + b4 || n == 6 + b4; // case 3, case 4
+        }
+        if (n == 7) {
+            return true; // case 2 extended
+        }
+        int lc = ((apdu[5] & 0xFF) << 8) | (apdu[6] & 0xFF);
+        return n == 7 + lc || n == 9 + lc; // case 3, case 4 extended
+    }
+
+    private static boolean isSelectByAid(byte[] apdu) {
+        return (apdu[0] & 0xFC) == 0 && apdu[1] == (byte) 0xA4 && apdu[2] == 0x04
+                && (apdu[3] & 0xE3) == 0 && apdu.length > 5 && apdu[4] != 0;
+    }
+
+    /** Whether an installed AID equals, or starts with, the AID in a SELECT (jCardSim's matching). */
+    private boolean anyInstalledAidMatches(byte[] select) {
+        int lc = select[4] & 0xFF;
+        byte[] wanted = Arrays.copyOfRange(select, 5, 5 + lc);
+        for (String aidHex : installed.keySet()) {
+            byte[] aid = Hex.decode(aidHex, "AID");
+            if (wanted.length <= aid.length
+                    && Arrays.equals(aid, 0, wanted.length, wanted, 0, wanted.length)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int statusWord(byte[] response) {
+        int n = response.length;
+        return ((response[n - 2] & 0xFF) << 8) | (response[n - 1] & 0xFF);
+    }
+
+    static byte[] sw(int sw) {
+        return new byte[] {(byte) (sw >> 8), (byte) sw};
+    }
+}

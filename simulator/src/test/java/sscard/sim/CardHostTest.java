@@ -1,0 +1,186 @@
+package sscard.sim;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.Before;
+import org.junit.Test;
+import sscard.sim.probe.ProbeApplet;
+
+public class CardHostTest {
+
+    static final String SSSE = "7378312E73682EC9E7BBE1B1A3D5CF";
+    static final String PBOC = "A000000333010101";
+    static final String PROBE = "F0000000010101";
+
+    private CardHost card;
+
+    static byte[] hex(String s) {
+        return HexFormat.of().parseHex(s);
+    }
+
+    static String hex(byte[] b) {
+        return HexFormat.of().withUpperCase().formatHex(b);
+    }
+
+    static byte[] select(String aidHex) {
+        byte[] aid = hex(aidHex);
+        byte[] apdu = new byte[5 + aid.length];
+        apdu[1] = (byte) 0xA4;
+        apdu[2] = 0x04;
+        apdu[4] = (byte) aid.length;
+        System.arraycopy(aid, 0, apdu, 5, aid.length);
+        return apdu;
+    }
+
+    private String send(byte[] apdu) {
+        return hex(card.transmit(apdu));
+    }
+
+    private String send(String apdu) {
+        return send(hex(apdu));
+    }
+
+    @Before
+    public void setUp() {
+        card = new CardHost();
+        AppletSpec.DEFAULTS.forEach(a -> a.installOn(card));
+    }
+
+    @Test
+    public void bothApplicationsSelect() {
+        assertEquals("9000", send(select(SSSE)));
+        assertEquals("9000", send(select(PBOC)));
+        assertEquals("6D00", send("00B0850000"));
+    }
+
+    @Test
+    public void unknownAidAnswers6A82WithOrWithoutASelectedApplet() {
+        assertEquals("6A82", send(select("A0000000031010")));   // nothing selected: CardHost
+        assertEquals("9000", send(select(SSSE)));
+        assertEquals("6A82", send(select("A0000000031010")));   // forwarded to the applet
+        assertEquals("6D00", send("00B0850000"));                // which stays selected
+    }
+
+    @Test
+    public void partialAidSelectsLikeJCardSim() {
+        assertEquals("9000", send(select("A000000333")));
+    }
+
+    @Test
+    public void powerCycleDeselectsClearsRamAndKeepsPersistentState() {
+        card.install(ProbeApplet.class.getName(), PROBE);
+        assertEquals("9000", send(select(PROBE)));
+        assertEquals("01019000", send("8010000002"));
+        assertEquals("02029000", send("8010000002"));
+        card.powerCycle();
+        assertEquals("6986", send("8010000002"));                // no applet selected
+        assertEquals("9000", send(select(PROBE)));
+        assertEquals("01039000", send("8010000002"));            // RAM cleared, EEPROM kept
+        card.powerCycle();
+        card.powerCycle();
+        assertEquals("9000", send(select(SSSE)));
+    }
+
+    @Test
+    public void installPassesGlobalPlatformParameters() {
+        card.install(ProbeApplet.class.getName(), PROBE, hex("CAFE01"));
+        assertEquals("9000", send(select(PROBE)));
+        assertEquals("CAFE019000", send("8001000000"));
+    }
+
+    @Test
+    public void atrIsJCardSimsDefault() {
+        assertEquals("3BFA1800008131FE454A434F5033315632333298", hex(card.atr()));
+    }
+
+    @Test
+    public void malformedApdusAnswer6700() {
+        for (String apdu : new String[] {"", "00", "00A404", "00A4040008A0", "00A40400020102FFFF",
+                "00A4040000000501"}) {
+            assertEquals(apdu, "6700", send(hex(apdu)));
+        }
+        try {
+            card.transmit(null);
+            fail("null APDU accepted");
+        } catch (IllegalArgumentException expected) {
+            assertEquals("apdu is null", expected.getMessage());
+        }
+    }
+
+    @Test
+    public void oddButWellFormedApdusDoNotThrow() {
+        byte[] longSelect = new byte[5 + 200];
+        longSelect[1] = (byte) 0xA4;
+        longSelect[2] = 0x04;
+        longSelect[4] = (byte) 200;
+        String sw = send(longSelect);
+        assertEquals(sw, 4, sw.length());
+        assertEquals("9000", send(select(SSSE)));
+        assertEquals("6700", send("00B0000000000A"));  // extended Le: the applet is not ExtendedLength
+        assertEquals("6D00", send("00B0850000"));
+    }
+
+    private void assertInstallFails(String className, String aid, String message) {
+        try {
+            card.install(className, aid);
+            fail("installed " + className + " at " + aid);
+        } catch (IllegalArgumentException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains(message));
+        }
+    }
+
+    @Test
+    public void badInstallsAreRejectedClearly() {
+        assertInstallFails("sscard.NoSuchApplet", PROBE, "unknown applet class sscard.NoSuchApplet");
+        assertInstallFails("java.lang.String", PROBE, "java.lang.String is not a javacard.framework.Applet");
+        assertInstallFails(ProbeApplet.class.getName(), "F00000", "AID must be 5 to 16 bytes, got 3");
+        assertInstallFails(ProbeApplet.class.getName(), "F0000000010101010101010101010101FF",
+                "AID must be 5 to 16 bytes, got 17");
+        assertInstallFails(ProbeApplet.class.getName(), "F00000000Z", "hex digits only");
+        assertInstallFails(ProbeApplet.class.getName(), "F000000001F", "even number of hex digits");
+        assertInstallFails(ProbeApplet.class.getName(), SSSE.toLowerCase(),
+                "AID " + SSSE + " is already in use by sscard.ssse.SocialSecurityApplet");
+        try {
+            card.install(ProbeApplet.class.getName(), PROBE, new byte[128 - 3 - 7]);
+            fail("installed with 128 bytes of install parameters");
+        } catch (IllegalArgumentException e) {
+            assertEquals("install data for a 7-byte AID is limited to 117 bytes, got 118", e.getMessage());
+        }
+        card.install(ProbeApplet.class.getName(), PROBE, new byte[117]);
+        // the card still works after all that
+        assertEquals("9000", send(select(SSSE)));
+    }
+
+    @Test
+    public void transmitIsThreadSafe() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Callable<Boolean>> jobs = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                String aid = t % 2 == 0 ? SSSE : PBOC;
+                jobs.add(() -> {
+                    for (int i = 0; i < 2000; i++) {
+                        if (!"9000".equals(hex(card.transmit(select(aid))))) {
+                            return false;
+                        }
+                    }
+                    return true;
+                });
+            }
+            for (Future<Boolean> result : pool.invokeAll(jobs)) {
+                assertTrue(result.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

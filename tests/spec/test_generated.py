@@ -1,0 +1,81 @@
+"""Generated files are what the generator produces; they compile / import; the doc renders."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from apdu_spec import Spec
+from apdu_spec.generate import main, scan_tests, targets
+
+ROOT = Path(__file__).resolve().parents[2]
+JCARDSIM = Path.home() / ".m2/repository/com/klinec/jcardsim/3.0.6.0/jcardsim-3.0.6.0.jar"
+
+
+def test_generated_files_are_current(spec: Spec) -> None:
+    stale = [
+        p.relative_to(ROOT).as_posix()
+        for p, text in targets(spec, ROOT).items()
+        if not p.exists() or p.read_text(encoding="utf-8") != text
+    ]
+    assert not stale, f"run `python -m apdu_spec.generate`: {stale}"
+
+
+def test_check_mode_reports_stale_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "tests").mkdir()
+    assert main(["--check", "--root", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "stale: host/sscard/spec_tables.py" in err
+    assert "stale: applet/src/main/java/sscard/ssse/SsseConstants.java" in err
+    assert main(["--root", str(tmp_path)]) == 0
+    assert main(["--check", "--root", str(tmp_path)]) == 0
+
+
+def test_python_tables_import(spec: Spec) -> None:
+    from sscard import spec_tables as t
+
+    assert t.SW.VERIFY_FAILED == 0x63C0 and t.SW_MASKS[t.SW.VERIFY_FAILED] == 0xFFF0
+    assert spec.applications["SSSE"].aid == t.SSSE_AID
+    assert t.COMMANDS["SSSE"]["VERIFY"].ins == 0x20
+    assert t.Lifecycle.ACTIVE == 0x05
+    assert set(t.CLAUSES) == set(spec.clauses)
+
+
+@pytest.mark.skipif(shutil.which("javac") is None or not JCARDSIM.exists(), reason="javac or jCardSim missing")
+def test_java_constants_compile_for_java_7(spec: Spec, tmp_path: Path) -> None:
+    files = [str(p) for p in targets(spec, ROOT) if p.suffix == ".java"]
+    proc = subprocess.run(
+        ["javac", "--release", "7", "-Xlint:-options", "-cp", str(JCARDSIM), "-d", str(tmp_path), *files],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+    for f in files:
+        text = Path(f).read_text(encoding="utf-8")
+        assert " int " not in text and " long " not in text and "String" not in text and " char " not in text
+
+
+def test_doc_renders_state_machines_and_traceability(spec: Spec) -> None:
+    doc = (ROOT / "docs/spec.md").read_text(encoding="utf-8")
+    assert doc.count("```mermaid") == 1 + len(spec.retry_machines)
+    assert "ISSUED --> ACTIVE: ACTIVATE" in doc
+    assert "## 12. Clauses and traceability" in doc
+    assert "tests/spec/test_model.py::test_wrong_pin_counts_down" in doc
+
+
+def test_scan_finds_markers(tmp_path: Path) -> None:
+    t = tmp_path / "tests"
+    t.mkdir()
+    (t / "test_x.py").write_text(
+        "import pytest\npytestmark = pytest.mark.clause('SSC-A-1')\n"
+        "@pytest.mark.clause('SSC-B-1', 'SSC-B-2')\n@pytest.mark.clause('SSC-C-1')\ndef test_a(): pass\n"
+        "class TestK:\n    @pytest.mark.clause('SSC-D-1')\n    def test_b(self): pass\n",
+        encoding="utf-8",
+    )
+    found = scan_tests(t, tmp_path)
+    assert found["SSC-B-2"] == ["tests/test_x.py::test_a"]
+    assert found["SSC-D-1"] == ["tests/test_x.py::TestK::test_b"]
+    assert found["SSC-A-1"] == ["tests/test_x.py::TestK::test_b", "tests/test_x.py::test_a"]
