@@ -198,6 +198,24 @@ class CardProfile:
         return CardProfile(bytes.fromhex("1122334455667788"), ssse, pboc)
 
 
+def install_data(spec: Spec, app: str, profile: CardProfile) -> bytes:
+    """The applet install data (GlobalPlatform La part) that makes a real applet start as the model
+    does for ``profile``: the fields of protocol.toml [install.<app>] in order (SSC-PERSO-1)."""
+    ap = profile.ssse if app == "SSSE" else profile.pboc
+    if ap is None:
+        raise ValueError(f"profile has no {app} application")
+    sources = {"perso_key": ap.perso_key, "card_unique": profile.card_unique}
+    out = b""
+    for f in spec.protocol.install[app]:
+        value = f.value if f.value is not None else sources.get(f.name)
+        if value is None:
+            raise ValueError(f"install field {app}.{f.name} has no value in the profile")
+        if len(value) != f.length:
+            raise ValueError(f"install field {app}.{f.name} must be {f.length} bytes, got {len(value)}")
+        out += value
+    return out
+
+
 # ------------------------------------------------------------------------------------ state
 
 

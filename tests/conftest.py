@@ -8,9 +8,21 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cards import (
+    REAL_DESTRUCTIVE_ENV,
+    REAL_READER_ENV,
+    CardFactory,
+    card_kinds,
+    control_factory,
+    model_factory,
+    real_factory,
+)
 
 from jcardsim_bridge import Simulator, VirtualReader, pcscd_pids
 from jcardsim_bridge._process import cmdline
+from sscard import Connection, PcscConnection, SimulatorConnection
+
+KIND_MARKS = {"simulator": pytest.mark.simulator, "pcsc": pytest.mark.pcsc, "real": pytest.mark.real_card}
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -59,3 +71,49 @@ def virtual_reader(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtual
     log = tmp_path_factory.mktemp("vpcd") / "vpcd.log"
     with VirtualReader(log=log) as reader:
         yield reader
+
+
+@pytest.fixture(scope="module")
+def controlled_reader(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtualReader]:
+    """The virtual PC/SC reader whose card the tests can swap for a fresh one (control gateway)."""
+    log = tmp_path_factory.mktemp("vpcd") / "vpcd.log"
+    with VirtualReader(log=log, control=True) as reader:
+        yield reader
+
+
+@pytest.fixture(params=[pytest.param(kind, marks=KIND_MARKS.get(kind, ())) for kind in card_kinds()])
+def card_factory(request: pytest.FixtureRequest) -> Iterator[CardFactory]:
+    """Makes cards of each kind in turn: ``card_factory(profile=None, state="ACTIVE")``.
+
+    Connections it made are closed after the test."""
+    kind: str = request.param
+    if kind == "model":
+        factory = model_factory()
+    elif kind == "simulator":
+        sim: Simulator = request.getfixturevalue("simulator")
+        factory = control_factory(kind, sim.control, lambda: SimulatorConnection(sim))
+    elif kind == "pcsc":
+        reader: VirtualReader = request.getfixturevalue("controlled_reader")
+        assert reader.control is not None
+        factory = control_factory(kind, reader.control, lambda: PcscConnection(reader.reader))
+    else:
+        if request.node.get_closest_marker("destructive") and os.environ.get(REAL_DESTRUCTIVE_ENV) != "yes":
+            pytest.skip(f"changes card state: set {REAL_DESTRUCTIVE_ENV}=yes to run it on a real card")
+        factory = real_factory(os.environ[REAL_READER_ENV])
+    opened: list[Connection] = []
+    original = factory._new
+    factory._new = lambda profile: _remember(opened, original(profile))
+    yield factory
+    for connection in opened:
+        connection.close()
+
+
+def _remember(opened: list[Connection], connection: Connection) -> Connection:
+    opened.append(connection)
+    return connection
+
+
+@pytest.fixture
+def card(card_factory: CardFactory) -> Connection:
+    """A card of each kind, personalised from the example profile and ACTIVE."""
+    return card_factory()

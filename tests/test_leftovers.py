@@ -28,7 +28,8 @@ def test_probe(simulator, virtual_reader):
 @pytest.mark.pcsc
 def test_no_jvm_or_pcscd_outlives_the_tests(tmp_path: Path) -> None:
     tests = Path(__file__).resolve().parent
-    (tmp_path / "conftest.py").write_text((tests / "conftest.py").read_text())
+    for helper in ("conftest.py", "cards.py"):
+        (tmp_path / helper).write_text((tests / helper).read_text())
     (tmp_path / "test_probe.py").write_text(PROBE)
     report = tmp_path / "pids.json"
     env = {**os.environ, "SSCARD_LEFTOVER_PROBE": str(report)}

@@ -11,7 +11,7 @@ Nothing here knows about the social security card: any applet class and AID can 
 """
 
 from jcardsim_bridge.errors import BridgeError, JarNotFound, JvmStartError, PcscdError, ReaderError
-from jcardsim_bridge.gateway import AppletSpec, Simulator, find_jar
+from jcardsim_bridge.gateway import AppletSpec, CardControl, Simulator, find_jar
 from jcardsim_bridge.pcscd import Pcscd, pcscd_pids
 from jcardsim_bridge.vpcd import VPCD_PORTS, VirtualReader, reader_name_for_port
 
@@ -19,6 +19,7 @@ __all__ = [
     "VPCD_PORTS",
     "AppletSpec",
     "BridgeError",
+    "CardControl",
     "JarNotFound",
     "JvmStartError",
     "Pcscd",

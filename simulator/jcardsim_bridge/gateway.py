@@ -31,10 +31,12 @@ JVM_OPTIONS = ("-XX:+UseSerialGC", "-Xms16m", "-Xmx256m")
 
 @dataclass(frozen=True)
 class AppletSpec:
-    """An applet to install: its fully qualified Java class and its instance AID."""
+    """An applet to install: its fully qualified Java class, its instance AID and its install data
+    (the applet-specific part of the install parameters, GlobalPlatform's La field)."""
 
     class_name: str
     aid: bytes
+    install_data: bytes = b""
 
     def __post_init__(self) -> None:
         if not 5 <= len(self.aid) <= 16:
@@ -43,7 +45,8 @@ class AppletSpec:
             raise ValueError(f"{self.class_name!r} is not a Java class name")
 
     def argument(self) -> str:
-        return f"{self.class_name}:{self.aid.hex().upper()}"
+        data = f":{self.install_data.hex().upper()}" if self.install_data else ""
+        return f"{self.class_name}:{self.aid.hex().upper()}{data}"
 
 
 def find_jar() -> Path:
@@ -74,106 +77,48 @@ def java_command(main: str, applets: Sequence[AppletSpec], extra: Sequence[str] 
     return argv + list(extra)
 
 
-class Simulator:
-    """A jCardSim card in a child JVM.
+def read_port_line(proc: subprocess.Popen[bytes], stderr: LineTail | None, timeout: float) -> int:
+    """Wait for the ``SSCARD-GATEWAY-PORT <port>`` line a card JVM prints once its gateway listens."""
+    assert proc.stdout is not None
+    stdout = proc.stdout
+    deadline = time.monotonic() + timeout
+    with selectors.DefaultSelector() as sel:
+        sel.register(stdout, selectors.EVENT_READ)
+        while time.monotonic() < deadline:
+            if not sel.select(timeout=max(0.0, deadline - time.monotonic())):
+                break
+            line = stdout.readline()
+            if not line:
+                proc.wait(5)
+                why = stderr.text() if stderr else ""
+                raise JvmStartError(f"simulator JVM exited with {proc.returncode}: {why}".rstrip(": "))
+            match = _PORT_LINE.match(line)
+            if match:
+                return int(match.group(1))
+    raise JvmStartError(f"simulator JVM did not report its gateway port within {timeout:g} s")
 
-    Use as a context manager: the JVM is gone when the block exits, also on an exception or
-    KeyboardInterrupt, and it exits by itself if this process dies (its stdin closes).
-    With no applets given, the gateway installs the social security and financial applets.
-    """
 
-    def __init__(self, applets: Sequence[AppletSpec] = (), *, jar: Path | None = None,
-                 start_timeout: float = 30.0) -> None:
-        self._argv = java_command(GATEWAY_MAIN, applets, ("--port", "0"), jar)
-        self._start_timeout = start_timeout
-        self._proc: subprocess.Popen[bytes] | None = None
-        self._gateway: Any = None
-        self._entry: Any = None
-        self._stderr: LineTail | None = None
+def gateway_token_env() -> tuple[str, dict[str, str]]:
+    """A fresh py4j auth token and the child environment carrying it: py4j hands the whole JVM to
+    whoever reaches the port, and the token keeps other local users out."""
+    token = secrets.token_hex(16)
+    return token, {**os.environ, TOKEN_ENV: token}
 
-    # -- lifecycle -------------------------------------------------------------------------------
-    def __enter__(self) -> Simulator:
-        self.start()
-        return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self.close()
+class CardControl:
+    """The py4j client of a card JVM's gateway: the card's own operations, without PC/SC."""
 
-    @property
-    def pid(self) -> int | None:
-        return self._proc.pid if self._proc is not None else None
+    def __init__(self, port: int, token: str) -> None:
+        from py4j.java_gateway import GatewayParameters, JavaGateway
 
-    def start(self) -> None:
-        if self._proc is not None:
-            raise BridgeError("simulator already started")
-        # py4j hands out the whole JVM to whoever reaches the port: a per-process token keeps other
-        # local users out.
-        token = secrets.token_hex(16)
-        self._proc = spawn(self._argv, detach=False, stdin_pipe=True, stdout_pipe=True, stderr_pipe=True,
-                           env={**os.environ, TOKEN_ENV: token})
-        try:
-            assert self._proc.stderr is not None
-            self._stderr = LineTail(self._proc.stderr)
-            port = self._read_port()
-            from py4j.java_gateway import GatewayParameters, JavaGateway
+        self._gateway: Any = JavaGateway(gateway_parameters=GatewayParameters(
+            address="127.0.0.1", port=port, auth_token=token, auto_field=False, auto_close=True,
+            eager_load=True))
+        self._entry: Any = self._gateway.entry_point
 
-            self._gateway = JavaGateway(gateway_parameters=GatewayParameters(
-                address="127.0.0.1", port=port, auth_token=token, auto_field=False, auto_close=True,
-                eager_load=True))
-            self._entry = self._gateway.entry_point
-        except BaseException:
-            self.close()
-            raise
-
-    def _read_port(self) -> int:
-        assert self._proc is not None and self._proc.stdout is not None
-        stdout = self._proc.stdout
-        deadline = time.monotonic() + self._start_timeout
-        with selectors.DefaultSelector() as sel:
-            sel.register(stdout, selectors.EVENT_READ)
-            while time.monotonic() < deadline:
-                if not sel.select(timeout=max(0.0, deadline - time.monotonic())):
-                    break
-                line = stdout.readline()
-                if not line:
-                    self._proc.wait(5)
-                    why = self._stderr.text() if self._stderr else ""
-                    raise JvmStartError(f"simulator JVM exited with {self._proc.returncode}: {why}".rstrip(": "))
-                match = _PORT_LINE.match(line)
-                if match:
-                    return int(match.group(1))
-        raise JvmStartError(f"simulator JVM did not report its gateway port within {self._start_timeout:g} s")
-
-    def close(self) -> None:
-        """Stop the JVM (idempotent)."""
-        if self._entry is not None:
-            try:
-                self._entry.shutdown()
-            except Exception:  # noqa: BLE001 - the JVM may exit before it answers
-                pass
-            self._entry = None
-        if self._gateway is not None:
-            try:
-                self._gateway.close(keep_callback_server=False, close_callback_server_connections=True)
-            except Exception:  # noqa: BLE001
-                pass
-            self._gateway = None
-        if self._proc is not None:
-            if self._proc.stdin is not None:
-                try:
-                    self._proc.stdin.close()  # EOF makes the JVM exit on its own
-                except OSError:
-                    pass
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self._proc.wait(2)
-            stop_process(self._proc)
-            self._proc = None
-
-    # -- the card --------------------------------------------------------------------------------
     def _card(self) -> Any:
         if self._entry is None:
-            raise BridgeError("simulator is not running")
+            raise BridgeError("the card's gateway is closed")
         return self._entry
 
     def transmit(self, apdu: bytes) -> bytes:
@@ -187,10 +132,104 @@ class Simulator:
     def atr(self) -> bytes:
         return bytes(self._card().atr())
 
-    def install(self, applet: AppletSpec, params: bytes = b"") -> None:
-        """Install another applet instance; ``params`` are its application install parameters."""
-        self._card().install(applet.class_name, applet.aid.hex().upper(), bytes(params))
+    def install(self, applet: AppletSpec) -> None:
+        """Install another applet instance on the current card."""
+        self._card().install(applet.class_name, applet.aid.hex().upper(), bytes(applet.install_data))
+
+    def fresh_card(self, applets: Sequence[AppletSpec] = ()) -> None:
+        """Replace the card by a brand-new one holding ``applets`` (default: the same applets with the
+        same install data as the current card), without restarting the JVM."""
+        self._card().freshCard(" ".join(applet.argument() for applet in applets))
 
     def median_transmit_nanos(self, apdu: bytes, count: int) -> int:
         """Median time of ``count`` transmits measured inside the JVM (no bridge cost)."""
         return int(self._card().medianTransmitNanos(bytes(apdu), count))
+
+    def close(self, *, shutdown: bool) -> None:
+        """Disconnect; with ``shutdown`` ask the JVM to exit first (idempotent)."""
+        if self._entry is not None and shutdown:
+            with contextlib.suppress(Exception):  # the JVM may exit before it answers
+                self._entry.shutdown()
+        self._entry = None
+        with contextlib.suppress(Exception):
+            self._gateway.close(keep_callback_server=False, close_callback_server_connections=True)
+
+
+class Simulator:
+    """A jCardSim card in a child JVM.
+
+    Use as a context manager: the JVM is gone when the block exits, also on an exception or
+    KeyboardInterrupt, and it exits by itself if this process dies (its stdin closes).
+    With no applets given, the gateway installs the social security and financial applets.
+    """
+
+    def __init__(self, applets: Sequence[AppletSpec] = (), *, jar: Path | None = None,
+                 start_timeout: float = 30.0) -> None:
+        self._argv = java_command(GATEWAY_MAIN, applets, ("--port", "0"), jar)
+        self._start_timeout = start_timeout
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._control: CardControl | None = None
+
+    def __enter__(self) -> Simulator:
+        self.start()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None else None
+
+    @property
+    def control(self) -> CardControl:
+        if self._control is None:
+            raise BridgeError("simulator is not running")
+        return self._control
+
+    def start(self) -> None:
+        if self._proc is not None:
+            raise BridgeError("simulator already started")
+        token, env = gateway_token_env()
+        self._proc = spawn(self._argv, detach=False, stdin_pipe=True, stdout_pipe=True, stderr_pipe=True, env=env)
+        try:
+            assert self._proc.stderr is not None
+            port = read_port_line(self._proc, LineTail(self._proc.stderr), self._start_timeout)
+            self._control = CardControl(port, token)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Stop the JVM (idempotent)."""
+        if self._control is not None:
+            self._control.close(shutdown=True)
+            self._control = None
+        if self._proc is not None:
+            if self._proc.stdin is not None:
+                with contextlib.suppress(OSError):
+                    self._proc.stdin.close()  # EOF makes the JVM exit on its own
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._proc.wait(2)
+            stop_process(self._proc)
+            self._proc = None
+
+    # The card's operations, for convenience.
+    def transmit(self, apdu: bytes) -> bytes:
+        return self.control.transmit(apdu)
+
+    def power_cycle(self) -> None:
+        self.control.power_cycle()
+
+    def atr(self) -> bytes:
+        return self.control.atr()
+
+    def install(self, applet: AppletSpec) -> None:
+        self.control.install(applet)
+
+    def fresh_card(self, applets: Sequence[AppletSpec] = ()) -> None:
+        self.control.fresh_card(applets)
+
+    def median_transmit_nanos(self, apdu: bytes, count: int) -> int:
+        return self.control.median_transmit_nanos(apdu, count)

@@ -14,7 +14,14 @@ from types import TracebackType
 
 from jcardsim_bridge._process import LineTail, cmdline, kill_pid, spawn, stop_process
 from jcardsim_bridge.errors import PcscdError, ReaderError
-from jcardsim_bridge.gateway import VPCD_MAIN, AppletSpec, java_command
+from jcardsim_bridge.gateway import (
+    VPCD_MAIN,
+    AppletSpec,
+    CardControl,
+    gateway_token_env,
+    java_command,
+    read_port_line,
+)
 from jcardsim_bridge.pcscd import Pcscd, pcsc_readers
 
 VPCD_PORTS: dict[int, str] = {35963: "Virtual PCD 00 00", 35964: "Virtual PCD 00 01"}
@@ -52,13 +59,20 @@ class VirtualReader:
 
     ``port=None`` takes the first vpcd port whose reader holds no card. Attached (the default), the
     card JVM and any pcscd started here end with ``stop()`` or this process; detached
-    (``sscard sim start``) they run on until stopped by pid.
+    (``sscard sim start``) they run on until stopped by pid. ``control=True`` (attached only) also
+    opens the card's py4j gateway as :attr:`control`, e.g. for a fresh card between tests.
     """
 
     def __init__(self, applets: Sequence[AppletSpec] = (), *, port: int | None = None, detach: bool = False,
-                 log: Path | None = None, timeout: float = 20.0, jar: Path | None = None) -> None:
+                 log: Path | None = None, timeout: float = 20.0, jar: Path | None = None,
+                 control: bool = False) -> None:
         if port is not None:
             reader_name_for_port(port)
+        if control and detach:
+            raise ValueError("a detached virtual card has no control gateway")
+        self._want_control = control
+        self.control: CardControl | None = None
+        self._stdout: LineTail | None = None
         self._applets = tuple(applets)
         self._port = port
         self._detach = detach
@@ -94,9 +108,18 @@ class VirtualReader:
         try:
             self.port = self._choose_port()
             argv += ["--host", "127.0.0.1", "--port", str(self.port)]
-            self._card = spawn(argv, detach=self._detach, log=self._log, stderr_pipe=self._log is None)
+            token, env = gateway_token_env()
+            if self._want_control:
+                argv += ["--control-port", "0"]
+            self._card = spawn(argv, detach=self._detach, log=self._log, stderr_pipe=self._log is None,
+                               stdout_pipe=self._want_control, env=env)
             if self._card.stderr is not None:
                 self._stderr = LineTail(self._card.stderr)
+            if self._want_control:
+                port = read_port_line(self._card, self._stderr, self._timeout)
+                assert self._card.stdout is not None
+                self._stdout = LineTail(self._card.stdout)  # keep draining what it prints later
+                self.control = CardControl(port, token)
             self._wait_for_card()
         except BaseException:
             self.stop()
@@ -130,6 +153,9 @@ class VirtualReader:
 
     def stop(self) -> None:
         """Stop the card and wait until pcscd shows the reader empty, so it can be taken again at once."""
+        if self.control is not None:
+            self.control.close(shutdown=False)
+            self.control = None
         if self._card is not None:
             stop_process(self._card)
             self._card = None

@@ -3,15 +3,18 @@ package sscard.sim;
 import com.licel.jcardsim.smartcardio.CardSimulator;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import javacard.framework.AID;
 import javacard.framework.Applet;
 import javacard.framework.CardRuntimeException;
 
 /**
- * One simulated card: a jCardSim {@link CardSimulator} holding any number of applets.
+ * One simulated card: a jCardSim {@link CardSimulator} holding any number of applets, which
+ * {@link #freshCard} can replace by a brand-new card (the same applets or others) without a new JVM.
  *
  * <p>Generic: it knows nothing of sscard's applets. Behaviour worth knowing:
  * <ul>
@@ -29,8 +32,10 @@ import javacard.framework.CardRuntimeException;
  *   <li>The protocol the applets see is T=1, which is what the ATR announces.</li>
  * </ul>
  *
- * <p>Thread-safe: every method runs under one lock. The lock is shared by all instances because
- * jCardSim keeps the "current" runtime in a static field.
+ * <p>Thread-safe: every method runs under one lock, and each one that touches the card uses the
+ * card current at that moment, so callers that keep the CardHost (the vpcd client, the py4j entry
+ * point) follow a {@link #freshCard} at once. The lock is shared by all instances because jCardSim
+ * keeps the "current" runtime in a static (thread-local) field.
  */
 public final class CardHost {
 
@@ -46,15 +51,30 @@ public final class CardHost {
 
     private static final Object LOCK = new Object();
 
-    private final CardSimulator simulator;
-    /** Installed instance AIDs (hex) to class names, in install order. */
-    private final Map<String, String> installed = new LinkedHashMap<>();
+    /** One jCardSim card and what was installed on it. */
+    private static final class Card {
+        final CardSimulator simulator;
+        /** Installed instance AIDs (upper-case hex) to what was installed there, in install order. */
+        final Map<String, AppletSpec> installed = new LinkedHashMap<>();
+
+        Card() {
+            simulator = new CardSimulator();
+            simulator.changeProtocol("T=1");
+        }
+    }
+
+    /** An install checked and encoded, ready for {@link #installInto}. */
+    private record Prepared(AppletSpec spec, byte[] aid, Class<? extends Applet> appletClass,
+            byte[] params) {
+    }
+
+    /** The current card; replaced by {@link #freshCard}. Guarded by {@link #LOCK}. */
+    private Card card;
 
     /** An empty card: no applets, jCardSim's default ATR. */
     public CardHost() {
         synchronized (LOCK) {
-            simulator = new CardSimulator();
-            simulator.changeProtocol("T=1");
+            card = new Card();
         }
     }
 
@@ -64,7 +84,8 @@ public final class CardHost {
     }
 
     /**
-     * Installs an applet instance.
+     * Installs an applet instance on the current card; {@link #freshCard} with no applets installs
+     * it again.
      *
      * @param className fully-qualified name of a {@code javacard.framework.Applet} subclass on the
      *     classpath, with the usual {@code static install(byte[], short, byte)}
@@ -74,24 +95,78 @@ public final class CardHost {
      *     {@code bLength}
      * @throws IllegalArgumentException for an unknown class, a class that is not an applet, a bad
      *     AID, an AID already in use, too much install data, or an applet whose install fails (jCardSim
-     *     then keeps the AID reserved: install elsewhere or use a new CardHost)
+     *     then keeps the AID reserved: install elsewhere, or start over with {@link #freshCard})
      */
     public void install(String className, String aidHex, byte[] appletData) {
-        byte[] aid = Hex.decode(aidHex, "AID");
+        install(new AppletSpec(className, aidHex, appletData == null ? "" : Hex.encode(appletData)));
+    }
+
+    /** Installs an applet instance with its install data. See {@link #install(String, String, byte[])}. */
+    public void install(AppletSpec applet) {
+        Prepared prepared = prepare(applet);
+        synchronized (LOCK) {
+            installInto(card, prepared);
+        }
+    }
+
+    /**
+     * Replaces the card by a brand-new jCardSim card (T=1, nothing selected, every applet's state
+     * new, as if a new card were inserted) holding {@code applets}, installed in order with their
+     * install data. With no applets ({@code null} or empty) it installs what the current card holds:
+     * the same classes at the same AIDs with the same install data, in the same order.
+     *
+     * <p>The new card is built first and only then takes the old one's place, all under the lock:
+     * a concurrent {@link #transmit} runs wholly on the old card or wholly on the new one, and when
+     * an install fails the old card stays, untouched.
+     *
+     * @throws IllegalArgumentException as {@link #install(String, String, byte[])} for any applet
+     *     (also for two at the same AID); the current card is then kept
+     */
+    public void freshCard(List<AppletSpec> applets) {
+        List<Prepared> prepared = new ArrayList<>();
+        if (applets != null) {
+            for (AppletSpec applet : applets) {
+                prepared.add(prepare(applet));
+            }
+        }
+        synchronized (LOCK) {
+            if (prepared.isEmpty()) {
+                for (AppletSpec applet : card.installed.values()) {
+                    prepared.add(prepare(applet));
+                }
+            }
+            Card fresh = new Card();
+            for (Prepared applet : prepared) {
+                installInto(fresh, applet);
+            }
+            card = fresh;
+        }
+    }
+
+    /** What the current card holds, in install order (each AID in upper-case hex). */
+    public List<AppletSpec> applets() {
+        synchronized (LOCK) {
+            return List.copyOf(card.installed.values());
+        }
+    }
+
+    /** Checks an install and encodes its parameters; touches no card. */
+    private static Prepared prepare(AppletSpec applet) {
+        if (applet == null) {
+            throw new IllegalArgumentException("applet is null");
+        }
+        byte[] aid = Hex.decode(applet.aidHex(), "AID");
         if (aid.length < 5 || aid.length > 16) {
             throw new IllegalArgumentException("AID must be 5 to 16 bytes, got " + aid.length
-                    + " (" + aidHex + ")");
+                    + " (" + applet.aidHex() + ")");
         }
-        if (appletData == null) {
-            appletData = new byte[0];
-        }
+        byte[] appletData = applet.installData();
         int maxData = MAX_INSTALL_PARAMS - 3 - aid.length;
         if (appletData.length > maxData) {
             throw new IllegalArgumentException("install data for a " + aid.length + "-byte AID is"
                     + " limited to " + maxData + " bytes, got " + appletData.length);
         }
-        Class<? extends Applet> appletClass = appletClass(className);
-        String key = Hex.encode(aid);
+        Class<? extends Applet> appletClass = appletClass(applet.className());
 
         // GlobalPlatform install parameters: Li AID, Lc (no system parameters), La data
         byte[] params = new byte[1 + aid.length + 1 + 1 + appletData.length];
@@ -100,21 +175,28 @@ public final class CardHost {
         params[1 + aid.length] = 0;
         params[2 + aid.length] = (byte) appletData.length;
         System.arraycopy(appletData, 0, params, 3 + aid.length, appletData.length);
+        AppletSpec normalised = new AppletSpec(applet.className(), Hex.encode(aid), applet.dataHex());
+        return new Prepared(normalised, aid, appletClass, params);
+    }
 
-        synchronized (LOCK) {
-            String existing = installed.get(key);
-            if (existing != null) {
-                throw new IllegalArgumentException("AID " + key + " is already in use by " + existing);
-            }
-            try {
-                simulator.installApplet(new AID(aid, (short) 0, (byte) aid.length), appletClass,
-                        params, (short) 0, (byte) params.length);
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("installing " + className + " at AID " + key
-                        + " failed: " + describe(e), e);
-            }
-            installed.put(key, className);
+    /** Installs on {@code target}; the caller holds the lock. */
+    private static void installInto(Card target, Prepared applet) {
+        String key = applet.spec().aidHex();
+        AppletSpec existing = target.installed.get(key);
+        if (existing != null) {
+            throw new IllegalArgumentException("AID " + key + " is already in use by "
+                    + existing.className());
         }
+        byte[] aid = applet.aid();
+        byte[] params = applet.params();
+        try {
+            target.simulator.installApplet(new AID(aid, (short) 0, (byte) aid.length),
+                    applet.appletClass(), params, (short) 0, (byte) params.length);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("installing " + applet.spec().className() + " at AID "
+                    + key + " failed: " + describe(e), e);
+        }
+        target.installed.put(key, applet.spec());
     }
 
     /**
@@ -133,7 +215,7 @@ public final class CardHost {
         synchronized (LOCK) {
             byte[] response;
             try {
-                response = simulator.transmitCommand(command);
+                response = card.simulator.transmitCommand(command);
             } catch (RuntimeException e) {
                 return sw(SW_UNKNOWN);
             }
@@ -152,14 +234,14 @@ public final class CardHost {
      */
     public void powerCycle() {
         synchronized (LOCK) {
-            simulator.reset();
+            card.simulator.reset();
         }
     }
 
     /** The answer to reset. */
     public byte[] atr() {
         synchronized (LOCK) {
-            return simulator.getATR().clone();
+            return card.simulator.getATR().clone();
         }
     }
 
@@ -234,7 +316,7 @@ public final class CardHost {
     private boolean anyInstalledAidMatches(byte[] select) {
         int lc = select[4] & 0xFF;
         byte[] wanted = Arrays.copyOfRange(select, 5, 5 + lc);
-        for (String aidHex : installed.keySet()) {
+        for (String aidHex : card.installed.keySet()) {
             byte[] aid = Hex.decode(aidHex, "AID");
             if (wanted.length <= aid.length
                     && Arrays.equals(aid, 0, wanted.length, wanted, 0, wanted.length)) {

@@ -96,7 +96,7 @@ final class CommandLine {
                 + ", got '" + text + "'");
     }
 
-    /** The {@code --applet CLASS:AIDHEX} values, or the default applets when none is given. */
+    /** The {@code --applet CLASS:AIDHEX[:DATAHEX]} values, or the default applets when none is given. */
     List<AppletSpec> applets() throws UsageException {
         List<AppletSpec> specs = new ArrayList<>();
         for (String text : all("--applet")) {

@@ -33,7 +33,7 @@ public final class GatewayEntryPoint {
         return card.atr();
     }
 
-    /** Installs another applet. See {@link CardHost#install(String, String)}. */
+    /** Installs another applet on the current card. See {@link CardHost#install(String, String)}. */
     public void install(String className, String aidHex) {
         card.install(className, aidHex);
     }
@@ -41,6 +41,31 @@ public final class GatewayEntryPoint {
     /** Installs another applet with install data. See {@link CardHost#install(String, String, byte[])}. */
     public void install(String className, String aidHex, byte[] appletData) {
         card.install(className, aidHex, appletData);
+    }
+
+    /**
+     * Replaces the card by a brand-new one without restarting the JVM: nothing selected, every
+     * applet's state new. See {@link CardHost#freshCard}.
+     *
+     * @param specs whitespace-separated {@code CLASS:AIDHEX[:DATAHEX]}, installed in order; empty
+     *     or blank: the same applets, at the same AIDs with the same install data, as the current card
+     * @throws IllegalArgumentException for a malformed spec or an install that fails; the current
+     *     card is then kept as it was
+     */
+    public void freshCard(String specs) {
+        card.freshCard(AppletSpec.parseList(specs, "freshCard applet"));
+    }
+
+    /** What the card holds: whitespace-separated {@code CLASS:AIDHEX[:DATAHEX]}, in install order. */
+    public String applets() {
+        StringBuilder text = new StringBuilder();
+        for (AppletSpec applet : card.applets()) {
+            if (text.length() > 0) {
+                text.append(' ');
+            }
+            text.append(applet);
+        }
+        return text.toString();
     }
 
     /**
@@ -66,8 +91,10 @@ public final class GatewayEntryPoint {
     }
 
     /**
-     * Stops the gateway and exits the JVM. The call returns first (so Python gets its answer);
-     * the JVM exits a moment later, which the Python side sees as the connection closing.
+     * Stops the gateway and exits the JVM with code 0 ({@link GatewayMain}; {@link VpcdMain} also
+     * closes its vpcd connection, so pcscd sees the card removed). The call returns first (so Python
+     * gets its answer); the JVM exits a moment later, which the Python side sees as the connection
+     * closing.
      */
     public void shutdown() {
         onShutdown.run();

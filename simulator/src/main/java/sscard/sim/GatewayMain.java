@@ -19,11 +19,13 @@ import py4j.Py4JNetworkException;
  * A py4j gateway around one simulated card, for the Python bridge.
  *
  * <pre>
- * java -cp simulator/target/sscard-simulator.jar sscard.sim.GatewayMain [--applet CLASS:AIDHEX]... [--port N]
+ * java -cp simulator/target/sscard-simulator.jar sscard.sim.GatewayMain [--applet CLASS:AIDHEX[:DATAHEX]]... [--port N]
  * </pre>
  *
  * <ul>
- *   <li>{@code --applet} (repeatable) installs an applet; with none, SocialSecurityApplet at
+ *   <li>{@code --applet} (repeatable) installs an applet, in the order given: class, instance AID
+ *       and, optionally, applet-specific install data (the GlobalPlatform {@code La} part; absent or
+ *       empty for none), both in hex. With none, SocialSecurityApplet at
  *       {@code 7378312E73682EC9E7BBE1B1A3D5CF} and FinanceApplet at {@code A000000333010101}.</li>
  *   <li>{@code --port} (default 0: an ephemeral port). The gateway listens on 127.0.0.1 only.</li>
  *   <li>If the environment variable {@value #AUTH_TOKEN_ENV} is set, py4j requires that token from
@@ -43,7 +45,7 @@ public final class GatewayMain {
     public static final String AUTH_TOKEN_ENV = "SSCARD_GATEWAY_AUTH_TOKEN";
 
     static final String USAGE = "usage: java -cp sscard-simulator.jar sscard.sim.GatewayMain"
-            + " [--applet CLASS:AIDHEX]... [--port N]";
+            + " [--applet CLASS:AIDHEX[:DATAHEX]]... [--port N]";
 
     private static final Set<String> OPTIONS = Set.of("--applet", "--port");
 
@@ -75,6 +77,12 @@ public final class GatewayMain {
             return server.getListeningPort();
         }
 
+        /** Prints {@code SSCARD-GATEWAY-PORT <port>} and flushes. */
+        void printPortLine(PrintStream out) {
+            out.println(PORT_LINE_PREFIX + port());
+            out.flush();
+        }
+
         @Override
         public void close() {
             server.shutdown();
@@ -98,8 +106,7 @@ public final class GatewayMain {
             // threads still in native code.
             stdinWatcher.interrupt();
         }, "sscard-gateway-stop"));
-        System.out.println(PORT_LINE_PREFIX + gateway.port());
-        System.out.flush();
+        gateway.printPortLine(System.out);
         // the py4j server thread keeps the JVM alive from here on
     }
 
@@ -127,6 +134,16 @@ public final class GatewayMain {
             throw fail(err, e.getMessage());
         }
 
+        CardHost card = cardWith(applets, err);
+        return listen(card, port, authToken, onShutdown, err);
+    }
+
+    /**
+     * A new card holding {@code applets}.
+     *
+     * @throws Exit after printing a one-line error (code 2) when an install fails
+     */
+    static CardHost cardWith(List<AppletSpec> applets, PrintStream err) throws Exit {
         CardHost card = new CardHost();
         for (AppletSpec applet : applets) {
             try {
@@ -135,7 +152,21 @@ public final class GatewayMain {
                 throw fail(err, e.getMessage());
             }
         }
+        return card;
+    }
 
+    /**
+     * Starts a py4j gateway on 127.0.0.1:{@code port} (0: ephemeral) whose entry point is a
+     * {@link GatewayEntryPoint} over {@code card}. Used by this class and by {@link VpcdMain}'s
+     * {@code --control-port}.
+     *
+     * @param authToken py4j auth token, or null/empty for none
+     * @param onShutdown what the entry point's {@code shutdown()} does
+     * @throws Exit after printing a one-line error (code 2): {@code port N is already in use}, or
+     *     another reason it cannot listen
+     */
+    static Gateway listen(CardHost card, int port, String authToken, Runnable onShutdown,
+            PrintStream err) throws Exit {
         GatewayServer.turnLoggingOff();
         GatewayEntryPoint entryPoint = new GatewayEntryPoint(card, onShutdown);
         GatewayServer.GatewayServerBuilder builder = new GatewayServer.GatewayServerBuilder(entryPoint)
@@ -165,7 +196,7 @@ public final class GatewayMain {
         }
     }
 
-    private static Exit fail(PrintStream err, String message) {
+    static Exit fail(PrintStream err, String message) {
         err.println("error: " + message);
         err.flush();
         return new Exit(2);

@@ -20,6 +20,12 @@ import java.util.Arrays;
  * survives. A power on of a card that is already powered, and a reset, are a power cycle too.
  * pcscd sends no APDUs to an unpowered card; if one came it would be answered.
  *
+ * <p>Every operation goes through the {@link CardHost}, which serves each one from the card
+ * current at that moment under its lock; so a {@link CardHost#freshCard} from another thread (the
+ * control gateway) takes effect between two messages, never within one. pcscd sees no change (the
+ * ATR it polls stays the same: the same card, still inserted) and the next APDU finds a new card
+ * with nothing selected, as after a power-up. This client's power flag is left as it was.
+ *
  * <p>Each reply goes out in a single {@code write} (length and payload in one buffer): vpcd and
  * the kernel then see one segment, with no Nagle/delayed-ACK stall between the two parts.
  */

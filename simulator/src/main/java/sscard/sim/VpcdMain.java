@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import jdk.net.ExtendedSocketOptions;
 
@@ -20,7 +21,7 @@ import jdk.net.ExtendedSocketOptions;
  *
  * <pre>
  * java -cp simulator/target/sscard-simulator.jar sscard.sim.VpcdMain [--host 127.0.0.1] [--port 35963]
- *     [--applet CLASS:AIDHEX]... [--connect-timeout-ms 10000]
+ *     [--applet CLASS:AIDHEX[:DATAHEX]]... [--connect-timeout-ms 10000] [--control-port N]
  * </pre>
  *
  * <p>vpcd (pcscd with {@code vsmartcard-vpcd}) listens on TCP 35963 for reader
@@ -31,7 +32,17 @@ import jdk.net.ExtendedSocketOptions;
  * 3. Connected, it prints one line {@code SSCARD-VPCD-CONNECTED HOST:PORT} to stdout and serves
  * the card ({@link VpcdClient}) until pcscd closes the connection: then one line on stderr and exit
  * 0. SIGTERM exits at once (143). Bad arguments: one line on stderr, exit 2. Applets as for
- * {@link GatewayMain}.
+ * {@link GatewayMain}. It does not watch stdin (it may run detached).
+ *
+ * <p>{@code --control-port N} (0: an ephemeral port; absent: none) opens, before connecting to
+ * vpcd, the same py4j gateway as {@link GatewayMain} (127.0.0.1 only, auth token from
+ * {@value GatewayMain#AUTH_TOKEN_ENV} if set, a {@link GatewayEntryPoint}) over the very card pcscd
+ * sees, and prints {@code SSCARD-GATEWAY-PORT <port>} to stdout first. Through it Python can call
+ * {@code freshCard}, {@code powerCycle}, {@code medianTransmitNanos} and the rest; pcscd sees a
+ * fresh card as the same card still inserted (same ATR), and the next APDU finds nothing selected,
+ * as after a power-up. Its {@code shutdown()} closes the vpcd connection (pcscd sees the card
+ * removed) and exits 0, also while still connecting. A control port in use prints
+ * {@code error: port N is already in use} and exits 2.
  *
  * <p>Latency: TCP_NODELAY is set, TCP_QUICKACK is re-armed before every read (Linux clears it),
  * and each reply is one write. vpcd 0.8 writes length and payload separately; without quick ACKs
@@ -43,46 +54,96 @@ public final class VpcdMain {
     static final int DEFAULT_PORT = 35963;
     static final int DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
     static final int RETRY_INTERVAL_MS = 100;
+    /** How long {@code shutdown()} waits before stopping, so that its py4j answer goes out first. */
+    static final int SHUTDOWN_DELAY_MS = 50;
 
     static final String USAGE = "usage: java -cp sscard-simulator.jar sscard.sim.VpcdMain"
-            + " [--host 127.0.0.1] [--port 35963] [--applet CLASS:AIDHEX]... [--connect-timeout-ms 10000]";
+            + " [--host 127.0.0.1] [--port 35963] [--applet CLASS:AIDHEX[:DATAHEX]]..."
+            + " [--connect-timeout-ms 10000] [--control-port N]";
 
     private static final Set<String> OPTIONS =
-            Set.of("--host", "--port", "--applet", "--connect-timeout-ms");
+            Set.of("--host", "--port", "--applet", "--connect-timeout-ms", "--control-port");
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     private VpcdMain() {
     }
 
-    public static void main(String[] args) {
-        AtomicReference<Socket> connection = new AtomicReference<>();
-        AtomicBoolean stopping = new AtomicBoolean();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            // SIGTERM: close the socket so the reader leaves its blocking read at once (HotSpot
-            // waits up to 300 ms at exit for threads still in native code)
+    /**
+     * Stopping a running card from outside {@link #run}: SIGTERM's shutdown hook, or the control
+     * gateway's {@code shutdown()}. Stopping closes the vpcd socket (or ends the connect retries);
+     * {@link #run} then returns 0 quietly.
+     */
+    static final class Lifecycle {
+        private final AtomicReference<Socket> connection = new AtomicReference<>();
+        private final AtomicBoolean stopping = new AtomicBoolean();
+        private volatile boolean shutdownRequested;
+        /** The control gateway once listening (for tests), else null. */
+        volatile GatewayMain.Gateway gateway;
+
+        /** Stops: closes the vpcd connection if there is one, and any later one at once. */
+        void stop() {
             stopping.set(true);
             closeQuietly(connection.get());
-        }, "sscard-vpcd-stop"));
-        int code = run(args, System.out, System.err, connection, stopping);
-        if (!stopping.get()) {
-            System.exit(code);
+        }
+
+        /** The control gateway's shutdown(): stops a moment later, so that the call answers first. */
+        void shutdownSoon() {
+            shutdownRequested = true;
+            Thread stopper = new Thread(() -> {
+                try {
+                    Thread.sleep(SHUTDOWN_DELAY_MS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                stop();
+            }, "sscard-vpcd-shutdown");
+            stopper.setDaemon(true);
+            stopper.start();
+        }
+
+        boolean stopping() {
+            return stopping.get();
+        }
+
+        void connected(Socket socket) {
+            connection.set(socket);
+            if (stopping.get()) {
+                closeQuietly(socket);
+            }
         }
     }
 
-    /** Everything but the exit: returns the exit code. */
+    public static void main(String[] args) {
+        Lifecycle lifecycle = new Lifecycle();
+        AtomicBoolean terminating = new AtomicBoolean();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // SIGTERM: close the socket so the reader leaves its blocking read at once (HotSpot
+            // waits up to 300 ms at exit for threads still in native code)
+            terminating.set(true);
+            lifecycle.stop();
+        }, "sscard-vpcd-stop"));
+        int code = run(args, System.out, System.err, System.getenv(GatewayMain.AUTH_TOKEN_ENV),
+                lifecycle);
+        if (!terminating.get()) {
+            System.exit(code); // also ends the control gateway's threads
+        }
+    }
+
+    /** Everything but the exit: returns the exit code. No auth token for a control gateway. */
     static int run(String[] args, PrintStream out, PrintStream err) {
-        return run(args, out, err, new AtomicReference<>(), new AtomicBoolean());
+        return run(args, out, err, null, new Lifecycle());
     }
 
     /**
-     * @param connection receives the socket once connected, for a shutdown hook to close
-     * @param stopping set by that hook: the connection then ends quietly
+     * @param authToken py4j auth token for {@code --control-port}, or null for none
+     * @param lifecycle stops the card from another thread; receives the control gateway
      */
-    static int run(String[] args, PrintStream out, PrintStream err,
-            AtomicReference<Socket> connection, AtomicBoolean stopping) {
+    static int run(String[] args, PrintStream out, PrintStream err, String authToken,
+            Lifecycle lifecycle) {
         InetAddress host;
         int port;
         int connectTimeoutMs;
+        int controlPort;
         List<AppletSpec> applets;
         try {
             CommandLine cl = CommandLine.parse(args, OPTIONS);
@@ -94,33 +155,46 @@ public final class VpcdMain {
             port = cl.integer("--port", DEFAULT_PORT, 1, 65535);
             connectTimeoutMs = cl.integer("--connect-timeout-ms", DEFAULT_CONNECT_TIMEOUT_MS, 0,
                     Integer.MAX_VALUE);
+            controlPort = cl.integer("--control-port", -1, 0, 65535);
             applets = cl.applets();
         } catch (CommandLine.UsageException e) {
             err.println("error: " + e.getMessage());
             return 2;
         }
 
-        CardHost card = new CardHost();
-        for (AppletSpec applet : applets) {
-            try {
-                applet.installOn(card);
-            } catch (IllegalArgumentException e) {
-                err.println("error: " + e.getMessage());
-                return 2;
+        GatewayMain.Gateway gateway = null;
+        try {
+            CardHost card = GatewayMain.cardWith(applets, err);
+            if (controlPort >= 0) {
+                gateway = GatewayMain.listen(card, controlPort, authToken, lifecycle::shutdownSoon, err);
+                lifecycle.gateway = gateway;
+                gateway.printPortLine(out);
+            }
+            return serve(card, host, port, connectTimeoutMs, out, err, lifecycle);
+        } catch (GatewayMain.Exit e) {
+            return e.code;
+        } finally {
+            if (gateway != null) {
+                gateway.close();
             }
         }
+    }
 
+    /** Connects to vpcd and serves the card until the connection ends; returns the exit code. */
+    private static int serve(CardHost card, InetAddress host, int port, int connectTimeoutMs,
+            PrintStream out, PrintStream err, Lifecycle lifecycle) {
         String where = hostAndPort(host, port);
-        Socket socket = connect(new InetSocketAddress(host, port), connectTimeoutMs);
+        Socket socket = connect(new InetSocketAddress(host, port), connectTimeoutMs,
+                lifecycle::stopping);
         if (socket == null) {
+            if (lifecycle.stopping()) {
+                return stopped(err, lifecycle);
+            }
             err.println("error: no vpcd listening on " + where
                     + " (is pcscd running with vsmartcard-vpcd?)");
             return 3;
         }
-        connection.set(socket);
-        if (stopping.get()) {
-            closeQuietly(socket);
-        }
+        lifecycle.connected(socket);
         try (socket) {
             socket.setTcpNoDelay(true);
             VpcdClient.BeforeRead quickAck = quickAck(socket);
@@ -128,13 +202,14 @@ public final class VpcdMain {
             out.flush();
             new VpcdClient(card, socket.getInputStream(), socket.getOutputStream(), quickAck, err)
                     .serve();
-            if (!stopping.get()) {
-                err.println("vpcd at " + where + " closed the connection, exiting");
+            if (lifecycle.stopping()) {
+                return stopped(err, lifecycle);
             }
+            err.println("vpcd at " + where + " closed the connection, exiting");
             return 0;
         } catch (IOException e) {
-            if (stopping.get()) {
-                return 0; // our own shutdown hook closed the socket
+            if (lifecycle.stopping()) {
+                return stopped(err, lifecycle); // SIGTERM or shutdown() closed the socket
             }
             if (!(e instanceof SocketException)) {
                 err.println("error: vpcd connection to " + where + " failed: " + e);
@@ -144,6 +219,13 @@ public final class VpcdMain {
             err.println("vpcd at " + where + " dropped the connection (" + e.getMessage() + "), exiting");
             return 0;
         }
+    }
+
+    private static int stopped(PrintStream err, Lifecycle lifecycle) {
+        if (lifecycle.shutdownRequested) {
+            err.println("shutdown requested through the control gateway, exiting");
+        }
+        return 0;
     }
 
     /**
@@ -176,8 +258,19 @@ public final class VpcdMain {
 
     /** Connects, retrying every 100 ms; null when nothing accepted within the timeout. */
     static Socket connect(InetSocketAddress address, int timeoutMs) {
+        return connect(address, timeoutMs, () -> false);
+    }
+
+    /**
+     * Connects, retrying every 100 ms; null when nothing accepted within the timeout, or as soon
+     * as {@code stop} says so.
+     */
+    static Socket connect(InetSocketAddress address, int timeoutMs, BooleanSupplier stop) {
         long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
         while (true) {
+            if (stop.getAsBoolean()) {
+                return null;
+            }
             long remainingMs = (deadline - System.nanoTime()) / 1_000_000L;
             Socket socket = new Socket();
             try {

@@ -5,14 +5,18 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.Before;
 import org.junit.Test;
+import java.util.concurrent.atomic.AtomicBoolean;
+import sscard.sim.probe.FailingApplet;
 import sscard.sim.probe.ProbeApplet;
 
 public class CardHostTest {
@@ -182,5 +186,142 @@ public class CardHostTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    // ---------------------------------------------------------------- freshCard
+
+    private static AppletSpec probe(String dataHex) {
+        return new AppletSpec(ProbeApplet.class.getName(), PROBE, dataHex);
+    }
+
+    @Test
+    public void freshCardWithNoAppletsReinstallsTheSameWithNewState() {
+        card.install(ProbeApplet.class.getName(), PROBE.toLowerCase(), hex("CAFE01"));
+        assertEquals(List.of(AppletSpec.DEFAULTS.get(0), AppletSpec.DEFAULTS.get(1), probe("CAFE01")),
+                card.applets());
+        byte[] atr = card.atr();
+        assertEquals("9000", send(select(PROBE)));
+        assertEquals("01019000", send("8010000002"));
+        assertEquals("02029000", send("8010000002"));
+
+        card.freshCard(List.of());
+        assertEquals("6986", send("8010000002"));                // nothing selected, as after power-up
+        assertEquals("9000", send(select(PROBE)));
+        assertEquals("01019000", send("8010000002"));            // EEPROM new too
+        assertEquals("CAFE019000", send("8001000000"));          // same install data
+        assertEquals("9000", send(select(SSSE)));
+        assertEquals("9000", send(select(PBOC)));
+        assertEquals(hex(atr), hex(card.atr()));
+        assertEquals(3, card.applets().size());
+
+        card.freshCard(null);                                    // null is "the same" as well
+        assertEquals(3, card.applets().size());
+        assertEquals("9000", send(select(PROBE)));
+        assertEquals("01019000", send("8010000002"));
+    }
+
+    @Test
+    public void freshCardWithAppletsHoldsOnlyThose() {
+        card.freshCard(List.of(probe("0102"), new AppletSpec(ProbeApplet.class.getName(), "F0000000020202", "")));
+        assertEquals(List.of(probe("0102"), new AppletSpec(ProbeApplet.class.getName(), "F0000000020202")),
+                card.applets());
+        assertEquals("6A82", send(select(SSSE)));
+        assertEquals("9000", send(select(PROBE)));
+        assertEquals("01029000", send("8001000000"));
+        assertEquals("9000", send(select("F0000000020202")));
+        assertEquals("9000", send("8001000000"));
+
+        // installs after a fresh card are recorded and come back with the next one
+        card.install(AppletSpec.DEFAULTS.get(1).className(), PBOC);
+        card.freshCard(List.of());
+        assertEquals(3, card.applets().size());
+        assertEquals("9000", send(select(PBOC)));
+        assertEquals("6A82", send(select(SSSE)));
+
+        // an empty card stays empty
+        CardHost empty = new CardHost();
+        empty.freshCard(List.of());
+        assertEquals(List.of(), empty.applets());
+        assertEquals("6A82", hex(empty.transmit(select(PROBE))));
+    }
+
+    private void assertFreshCardFails(List<AppletSpec> applets, String message) {
+        try {
+            card.freshCard(applets);
+            fail("fresh card with " + applets);
+        } catch (IllegalArgumentException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains(message));
+        }
+    }
+
+    @Test
+    public void aFailedFreshCardKeepsTheOldCardUntouched() {
+        card.install(ProbeApplet.class.getName(), PROBE, hex("AA"));
+        List<AppletSpec> before = card.applets();
+        assertEquals("9000", send(select(PROBE)));
+        assertEquals("01019000", send("8010000002"));
+
+        assertFreshCardFails(List.of(probe(""), new AppletSpec("no.Such", "F000000009")),
+                "unknown applet class no.Such");
+        assertFreshCardFails(List.of(probe(""), probe("01")), "AID " + PROBE + " is already in use");
+        assertFreshCardFails(List.of(probe(""), new AppletSpec(FailingApplet.class.getName(), "F000000009")),
+                "installing sscard.sim.probe.FailingApplet at AID F000000009 failed: ");
+        assertFreshCardFails(List.of(new AppletSpec(ProbeApplet.class.getName(), PROBE, "00".repeat(118))),
+                "install data for a 7-byte AID is limited to 117 bytes, got 118");
+        assertFreshCardFails(List.of(new AppletSpec(ProbeApplet.class.getName(), "F0")),
+                "AID must be 5 to 16 bytes, got 1");
+        java.util.ArrayList<AppletSpec> withNull = new java.util.ArrayList<>();
+        withNull.add(null);
+        assertFreshCardFails(withNull, "applet is null");
+
+        // still the same card, probe still selected, its RAM and EEPROM counters running on
+        assertEquals("02029000", send("8010000002"));
+        assertEquals("AA9000", send("8001000000"));
+        assertEquals(before, card.applets());
+        card.install(ProbeApplet.class.getName(), "F000000009");   // and it still takes installs
+        assertEquals("9000", send(select("F000000009")));
+    }
+
+    @Test
+    public void freshCardIsAtomicForConcurrentTransmits() throws Exception {
+        card.install(ProbeApplet.class.getName(), PROBE);
+        // RAM and EEPROM counters start together on every new card: they stay equal
+        Set<String> allowed = new HashSet<>(List.of("9000", "6986"));
+        for (int i = 0; i < 256; i++) {
+            allowed.add(String.format("%02X%02X9000", i, i));
+        }
+        AtomicBoolean done = new AtomicBoolean();
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<String>> clients = new ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                clients.add(pool.submit(() -> {
+                    int n = 0;
+                    while (!done.get() || n < 200) {
+                        String sw = hex(card.transmit(n % 3 == 0 ? select(PROBE) : hex("8010000002")));
+                        if (!allowed.contains(sw)) {
+                            return "unexpected " + sw;
+                        }
+                        n++;
+                    }
+                    return "ok";
+                }));
+            }
+            Future<?> swapper = pool.submit(() -> {
+                for (int i = 0; i < 200; i++) {
+                    card.freshCard(List.of());
+                }
+                done.set(true);
+                return null;
+            });
+            swapper.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            for (Future<String> client : clients) {
+                assertEquals("ok", client.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+        } finally {
+            done.set(true);
+            pool.shutdownNow();
+        }
+        assertEquals(3, card.applets().size());
     }
 }

@@ -48,8 +48,18 @@ public class GatewayMainTest {
         assertStartFails("--port must be an integer from 0 to 65535, got 'abc'", "--port", "abc");
         assertStartFails("--port must be an integer from 0 to 65535, got '65536'", "--port=65536");
         assertStartFails("option --port given more than once", "--port", "0", "--port", "0");
-        assertStartFails("--applet needs CLASS:AIDHEX, got 'sscard.ssse.SocialSecurityApplet'",
+        assertStartFails("--applet needs CLASS:AIDHEX[:DATAHEX], got 'sscard.ssse.SocialSecurityApplet'",
                 "--applet", "sscard.ssse.SocialSecurityApplet");
+        assertStartFails("--applet 'sscard.sim.probe.ProbeApplet:F0000000010101:CAFEZZ': install data"
+                + " must be hex digits only, got 'CAFEZZ'",
+                "--applet", "sscard.sim.probe.ProbeApplet:F0000000010101:CAFEZZ");
+        assertStartFails("--applet 'sscard.sim.probe.ProbeApplet:F0000000010101:CAF': install data"
+                + " must be an even number of hex digits, got 'CAF'",
+                "--applet", "sscard.sim.probe.ProbeApplet:F0000000010101:CAF");
+        assertStartFails("install data for a 7-byte AID is limited to 117 bytes, got 118",
+                "--applet", "sscard.sim.probe.ProbeApplet:F0000000010101:" + "00".repeat(118));
+        assertStartFails("AID must be hex digits only, got 'F00000000G'",
+                "--applet", "sscard.sim.probe.ProbeApplet:F00000000G:00");
         assertStartFails("unknown applet class no.Such (not on the classpath)", "--applet", "no.Such:F000000001");
         assertStartFails("AID must be 5 to 16 bytes, got 2 (F000)",
                 "--applet", "sscard.ssse.SocialSecurityApplet:F000");
@@ -94,6 +104,80 @@ public class GatewayMainTest {
             assertEquals(1, shutdowns.get());
         }
         assertEquals("", out.toString(StandardCharsets.UTF_8)); // main() prints the port line
+    }
+
+    private static String send(GatewayEntryPoint card, String apduHex) {
+        return CardHostTest.hex(card.transmit(CardHostTest.hex(apduHex)));
+    }
+
+    @Test
+    public void installDataOnTheCommandLine() throws Exception {
+        try (GatewayMain.Gateway gateway = start(() -> { },
+                "--applet", "sscard.sim.probe.ProbeApplet:F0000000010101:cafe01",
+                "--applet", "sscard.sim.probe.ProbeApplet:F0000000020202:",
+                "--applet", "sscard.sim.probe.ProbeApplet:F0000000030303")) {
+            GatewayEntryPoint card = gateway.entryPoint;
+            assertEquals("sscard.sim.probe.ProbeApplet:F0000000010101:CAFE01"
+                    + " sscard.sim.probe.ProbeApplet:F0000000020202"
+                    + " sscard.sim.probe.ProbeApplet:F0000000030303", card.applets());
+            assertEquals("9000", CardHostTest.hex(card.transmit(CardHostTest.select("F0000000010101"))));
+            assertEquals("CAFE019000", send(card, "8001000000"));
+            assertEquals("9000", CardHostTest.hex(card.transmit(CardHostTest.select("F0000000020202"))));
+            assertEquals("9000", send(card, "8001000000"));
+        }
+    }
+
+    @Test
+    public void freshCardThroughTheEntryPoint() throws Exception {
+        try (GatewayMain.Gateway gateway = start(() -> { },
+                "--applet", "sscard.sim.probe.ProbeApplet:F0000000010101:CAFE01")) {
+            GatewayEntryPoint card = gateway.entryPoint;
+            card.install("sscard.pboc.FinanceApplet", "A000000333010101");
+            assertEquals("9000", CardHostTest.hex(card.transmit(CardHostTest.select("F0000000010101"))));
+            assertEquals("01019000", send(card, "8010000002"));
+
+            // "" (or blank): the same applets, install data included, all state new
+            card.freshCard("");
+            assertEquals("6986", send(card, "8010000002"));
+            assertEquals("9000", CardHostTest.hex(card.transmit(CardHostTest.select("F0000000010101"))));
+            assertEquals("01019000", send(card, "8010000002"));
+            assertEquals("CAFE019000", send(card, "8001000000"));
+            assertEquals("9000", CardHostTest.hex(card.transmit(CardHostTest.select("A000000333010101"))));
+            card.freshCard(" \n ");
+            assertEquals("sscard.sim.probe.ProbeApplet:F0000000010101:CAFE01"
+                    + " sscard.pboc.FinanceApplet:A000000333010101", card.applets());
+
+            // other applets
+            card.freshCard("sscard.sim.probe.ProbeApplet:F0000000010101:0102\tsscard.ssse.SocialSecurityApplet:"
+                    + "7378312E73682EC9E7BBE1B1A3D5CF");
+            assertEquals("6A82", CardHostTest.hex(card.transmit(CardHostTest.select("A000000333010101"))));
+            assertEquals("9000", CardHostTest.hex(card.transmit(CardHostTest.select("F0000000010101"))));
+            assertEquals("01029000", send(card, "8001000000"));
+            assertEquals("01019000", send(card, "8010000002"));
+
+            // bad input: a clear IllegalArgumentException, and the card is left as it was
+            String[][] bad = {
+                {"junk", "freshCard applet needs CLASS:AIDHEX[:DATAHEX], got 'junk'"},
+                {"sscard.sim.probe.ProbeApplet:F0000000010101:XY",
+                    "freshCard applet 'sscard.sim.probe.ProbeApplet:F0000000010101:XY': install data must be"
+                        + " hex digits only, got 'XY'"},
+                {"sscard.sim.probe.ProbeApplet:F0000000010101 no.Such:F000000009",
+                    "unknown applet class no.Such (not on the classpath)"},
+                {"sscard.sim.probe.ProbeApplet:F0000000010101 sscard.sim.probe.ProbeApplet:f0000000010101",
+                    "AID F0000000010101 is already in use by sscard.sim.probe.ProbeApplet"},
+            };
+            for (String[] c : bad) {
+                try {
+                    card.freshCard(c[0]);
+                    fail("fresh card with " + c[0]);
+                } catch (IllegalArgumentException e) {
+                    assertEquals(c[1], e.getMessage());
+                }
+            }
+            assertEquals("02029000", send(card, "8010000002"));
+            assertEquals("sscard.sim.probe.ProbeApplet:F0000000010101:0102"
+                    + " sscard.ssse.SocialSecurityApplet:7378312E73682EC9E7BBE1B1A3D5CF", card.applets());
+        }
     }
 
     // ---------------------------------------------------------------- as a process
