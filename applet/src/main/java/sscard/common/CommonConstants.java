@@ -113,12 +113,127 @@ public interface CommonConstants {
     byte CHALLENGE_LENGTH_8 = (byte) 0x08;
     byte CHALLENGE_LENGTH_16 = (byte) 0x10;
 
-    // ---- command table flags (COMMANDS of the application interfaces)
+    // ---- lifecycle states as bits: state masks of COMMANDS and KEYS, bit i = i-th state
+    byte LC_BIT_PERSONALISATION = (byte) 0x01;
+    byte LC_BIT_ISSUED = (byte) 0x02;
+    byte LC_BIT_ACTIVE = (byte) 0x04;
+    byte LC_BIT_BLOCKED = (byte) 0x08;
+    byte LC_BIT_TERMINATED = (byte) 0x10;
+    byte LC_BIT_INITIAL = (byte) 0x01;
+    byte LC_BITS_ALL = (byte) 0x1F;
+
+    // ---- states a `state` access condition (COND_STATE) requires
+    byte COND_STATE_STATES = (byte) 0x04;
+
+    // ---- PIN formats
+    byte PIN_FORMAT_BCD = (byte) 0x01;
+    byte PIN_FORMAT_ISO9564_2 = (byte) 0x02;
+
+    // ---- command table (COMMANDS of the application interfaces): columns, flags, kinds
+    byte CMD_CLA = (byte) 0;
+    byte CMD_INS = (byte) 1;
+    byte CMD_STATES = (byte) 2;
+    byte CMD_FLAGS = (byte) 3;
+    byte CMD_MAC_KEY = (byte) 4;
+    byte CMD_ENC_KEY = (byte) 5;
+    byte CMD_ACTION = (byte) 6;
+    byte CMD_P1 = (byte) 7;
+    byte CMD_P2 = (byte) 10;
+    byte CMD_DATA = (byte) 13;
+    byte CMD_LE = (byte) 16;
+    byte CMD_ACCESS = (byte) 19;
+    byte CMD_ACCESS_KEY = (byte) 20;
+    byte CMD_NEXT_STATE = (byte) 21;
+    byte CMD_ENTRY_SIZE = (byte) 22;
     byte CMD_FLAG_SM = (byte) 0x01;
     byte CMD_FLAG_CHALLENGE = (byte) 0x02;
     byte CMD_FLAG_FILE_READ = (byte) 0x04;
     byte CMD_FLAG_FILE_UPDATE = (byte) 0x08;
-    byte CMD_ENTRY_SIZE = (byte) 6;
+    byte CMD_FLAG_CARD_SCOPE = (byte) 0x10;
+    // P1, P2: kind, a, b. VALUES: a = offset in CMD_VALUES, b = count; RANGE: a..b; SFI_MODES: a = mask of
+    // the b3-b1 modes (bit m), SFI 31 refused; P1P2 (in the P1 column): a = offset of b P1-P2 pairs
+    byte PARAM_ANY = (byte) 0x00;
+    byte PARAM_VALUES = (byte) 0x01;
+    byte PARAM_RANGE = (byte) 0x02;
+    byte PARAM_SFI_MODES = (byte) 0x03;
+    byte PARAM_P1P2 = (byte) 0x04;
+    // DATA: kind, a, b. VALUES: a = offset in CMD_VALUES, b = count; RANGE: a..b
+    byte LEN_VALUES = (byte) 0x01;
+    byte LEN_RANGE = (byte) 0x02;
+    // LE: kind, a, b. NONE: Le ignored; COMPUTED: 00, absent or exact else 6CXX; VALUES: as DATA
+    byte LE_NONE = (byte) 0x00;
+    byte LE_COMPUTED = (byte) 0x01;
+    byte LE_VALUES = (byte) 0x02;
+    // actions (what the command does, step 9)
+    byte ACT_CHANGE_PIN = (byte) 0x01;
+    byte ACT_END_PERSONALISATION = (byte) 0x02;
+    byte ACT_EXTERNAL_AUTHENTICATE = (byte) 0x03;
+    byte ACT_GET_CHALLENGE = (byte) 0x04;
+    byte ACT_GET_DATA = (byte) 0x05;
+    byte ACT_INTERNAL_AUTHENTICATE = (byte) 0x06;
+    byte ACT_PUT_KEY = (byte) 0x07;
+    byte ACT_READ_RECORD = (byte) 0x08;
+    byte ACT_RELOAD_PIN = (byte) 0x09;
+    byte ACT_SELECT = (byte) 0x0A;
+    byte ACT_SET_ACCESS_PROFILE = (byte) 0x0B;
+    byte ACT_SET_PIN = (byte) 0x0C;
+    byte ACT_TRANSITION = (byte) 0x0D;
+    byte ACT_UNBLOCK_PIN = (byte) 0x0E;
+    byte ACT_UPDATE_RECORD = (byte) 0x0F;
+    byte ACT_VERIFY = (byte) 0x10;
+
+    // ---- key table (KEYS): columns, usage bits, flags
+    byte KEYS_ID = (byte) 0;
+    byte KEYS_USAGE = (byte) 1;
+    byte KEYS_TRY_LIMIT = (byte) 2;
+    byte KEYS_STATES = (byte) 3;
+    byte KEYS_FLAGS = (byte) 4;
+    byte KEYS_ENTRY_SIZE = (byte) 5;
+    byte USAGE_EXTERNAL_AUTHENTICATE = (byte) 0x01;
+    byte USAGE_INTERNAL_AUTHENTICATE = (byte) 0x02;
+    byte USAGE_MAC = (byte) 0x04;
+    byte USAGE_ENCIPHER = (byte) 0x08;
+    byte KEYS_FLAG_REQUIRED = (byte) 0x01;
+    byte KEYS_FLAG_INSTALL = (byte) 0x02;
+
+    // ---- file system tables (FILES, FILE_ACCESS, RECORDS, RECORD_ACCESS, ITEMS)
+    byte FILES_DF = (byte) 0;
+    byte FILES_FLAGS = (byte) 1;
+    byte FILES_FID = (byte) 2;
+    byte FILES_SFI = (byte) 4;
+    byte FILES_FIRST_RECORD = (byte) 5;
+    byte FILES_RECORD_COUNT = (byte) 6;
+    byte FILES_ENTRY_SIZE = (byte) 7;
+    byte FILES_FLAG_FID = (byte) 0x01;
+    byte FILE_ACCESS_READ = (byte) 0;
+    byte FILE_ACCESS_READ_KEY = (byte) 1;
+    byte FILE_ACCESS_UPDATE = (byte) 2;
+    byte FILE_ACCESS_UPDATE_KEY = (byte) 3;
+    byte FILE_ACCESS_ENTRY_SIZE = (byte) 4;
+    byte RECORDS_NUMBER = (byte) 0;
+    byte RECORDS_TAG = (byte) 1;
+    byte RECORDS_FLAGS = (byte) 2;
+    byte RECORDS_SIZE = (byte) 3;
+    byte RECORDS_OFFSET = (byte) 4;
+    byte RECORDS_FIRST_ITEM = (byte) 6;
+    byte RECORDS_ITEM_COUNT = (byte) 7;
+    byte RECORDS_ENTRY_SIZE = (byte) 8;
+    byte RECORDS_FLAG_SIMPLE_TLV = (byte) 0x01;
+    byte RECORD_ACCESS_READ = (byte) 0;
+    byte RECORD_ACCESS_READ_KEY = (byte) 1;
+    byte RECORD_ACCESS_ENTRY_SIZE = (byte) 2;
+    byte ITEMS_OFFSET = (byte) 0;
+    byte ITEMS_LENGTH = (byte) 1;
+    byte ITEMS_FORMAT = (byte) 2;
+    byte ITEMS_ENTRY_SIZE = (byte) 3;
+
+    // ---- data objects (DATA_OBJECTS, GET DATA)
+    byte DATA_OBJECTS_TAG = (byte) 0;
+    byte DATA_OBJECTS_LENGTH = (byte) 2;
+    byte DATA_OBJECTS_SOURCE = (byte) 3;
+    byte DATA_OBJECTS_ENTRY_SIZE = (byte) 4;
+    byte DO_SOURCE_PIN_TRIES_LEFT = (byte) 0x01;
+    byte DO_SOURCE_ATC = (byte) 0x02;
 
     byte[] LIBRARY_PACKAGE_AID = {(byte) 0xF0, (byte) 0x53, (byte) 0x53, (byte) 0x43, (byte) 0x44, (byte) 0x01};
 }

@@ -1,31 +1,60 @@
 package sscard.pboc;
 
+import javacard.framework.AID;
 import javacard.framework.APDU;
 import javacard.framework.Applet;
-import javacard.framework.ISO7816;
-import javacard.framework.ISOException;
-import sscard.common.Cla;
+import javacard.framework.Shareable;
+import sscard.common.CardTermination;
+import sscard.common.Engine;
 import sscard.common.InstallParams;
+import sscard.common.Tables;
 
 /**
  * The financial application (PBOC debit), AID {@code A000000333010101}.
  *
- * <p>Placeholder: it can be installed and selected; every other command answers {@code 6D00}
- * ({@code 6E00} for a CLA sscard does not use, {@code 6A82} for a SELECT naming no applet).
- * {@link #process} is the command dispatcher the real commands will be added to. Everything the
- * applet needs is allocated in the constructor, at install time; nothing is allocated later.
+ * <p>The applet wires its generated tables ({@link PbocConstants}) into the shared engine of the
+ * library package ({@link Engine}: check order, secure messaging, PIN, keys, record files,
+ * lifecycle) and answers the card's social security application across the firewall
+ * ({@link CardTermination}, CARD BLOCK). Everything is allocated at installation.
  */
-public final class FinanceApplet extends Applet {
+public final class FinanceApplet extends Applet implements CardTermination, PbocConstants {
 
-    private FinanceApplet() {
+    private final Engine engine;
+
+    private FinanceApplet(byte[] bArray, short bOffset, byte bLength) {
+        Tables t = new Tables();
+        t.commands = COMMANDS;
+        t.commandValues = CMD_VALUES;
+        t.keys = KEYS;
+        t.dfs = DFS;
+        t.profiles = PROFILES;
+        t.accessVariants = ACCESS_VARIANTS;
+        t.files = FILES;
+        t.fileAccess = FILE_ACCESS;
+        t.records = RECORDS;
+        t.recordAccess = RECORD_ACCESS;
+        t.items = ITEMS;
+        t.recordImages = RECORD_IMAGES;
+        t.cardUniqueRecordOffset = CARD_UNIQUE_OFFSET;
+        t.dataObjects = DATA_OBJECTS;
+        t.otherApplications = OTHER_APPLICATIONS;
+        t.lifecycleCodes = LIFECYCLE_CODES;
+        t.fciProprietary = FCI_PROPRIETARY;
+        t.pinFormat = PIN_FORMAT;
+        t.installVersion = INSTALL_VERSION;
+        t.installLength = INSTALL_LENGTH;
+        t.installPersoKeyOffset = INSTALL_OFF_PERSO_KEY;
+        t.installCardUniqueOffset = -1;
+        engine = new Engine(t, bArray, bOffset, bLength);
     }
 
     /**
-     * Called by the Java Card RE. Registers with the instance AID from the install parameters
-     * (see {@link InstallParams}) or, when they carry none, with the AID the RE assigns.
+     * Called by the Java Card RE with the GlobalPlatform install parameters: instance AID, and as
+     * applet data {@code 01 || KPERSO_FIN (16)} (protocol.toml [install.PBOC]).
+     * Registers with the instance AID, or with the one the RE assigns when the parameters carry none.
      */
     public static void install(byte[] bArray, short bOffset, byte bLength) {
-        FinanceApplet applet = new FinanceApplet();
+        FinanceApplet applet = new FinanceApplet(bArray, bOffset, bLength);
         byte aidLength = InstallParams.instanceAidLength(bArray, bOffset, bLength);
         if (aidLength == 0) {
             applet.register();
@@ -34,21 +63,25 @@ public final class FinanceApplet extends Applet {
         }
     }
 
-    /** The command dispatcher. */
+    public boolean select() {
+        engine.endSession();
+        return true; // a terminated application is selected and answers 6A81 (SSC-LC-2)
+    }
+
+    public void deselect() {
+        engine.endSession();
+    }
+
     public void process(APDU apdu) {
-        if (selectingApplet()) {
-            return; // 9000
-        }
-        byte[] buffer = apdu.getBuffer();
-        Cla.requireSupported(buffer[ISO7816.OFFSET_CLA]);
-        switch (buffer[ISO7816.OFFSET_INS]) {
-            case ISO7816.INS_SELECT:
-                // A SELECT that did not select this applet: the RE forwards a SELECT naming no
-                // installed applet to the selected one. No files yet, so nothing to find.
-                ISOException.throwIt(ISO7816.SW_FILE_NOT_FOUND);
-                break;
-            default:
-                ISOException.throwIt(ISO7816.SW_INS_NOT_SUPPORTED);
-        }
+        engine.process(apdu, selectingApplet());
+    }
+
+    public Shareable getShareableInterfaceObject(AID clientAID, byte parameter) {
+        return engine.grants(clientAID, parameter) ? this : null;
+    }
+
+    /** CARD BLOCK sent to the social security application (SSC-LC-7). */
+    public void terminate() {
+        engine.terminate();
     }
 }

@@ -8,7 +8,8 @@
  *       converter requires.</li>
  * </ul>
  *
- * <p>The AIDs here are recorded for the reader; the protocol spec ({@code apdu_spec/}) will own
- * them and generate them into {@code *Constants.java}.
+ * <p>The protocol spec ({@code apdu_spec/}) owns the AIDs, commands, files, keys and access rules
+ * and generates them into the constants interface; the applet wires those tables into the shared
+ * engine of {@code sscard.common}.
  */
 package sscard.pboc;

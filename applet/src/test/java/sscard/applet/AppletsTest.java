@@ -1,136 +1,83 @@
 package sscard.applet;
 
-import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertSame;
 import static org.junit.Assert.fail;
+import static sscard.applet.TestCard.MAINT;
+import static sscard.applet.TestCard.PBOC_AID;
+import static sscard.applet.TestCard.SSSE_AID;
+import static sscard.applet.TestCard.SSSE_PERSO;
+import static sscard.applet.TestCard.apdu;
+import static sscard.applet.TestCard.concat;
+import static sscard.applet.TestCard.hex;
 
 import com.licel.jcardsim.smartcardio.CardSimulator;
-import java.util.HexFormat;
 import javacard.framework.AID;
-import javacard.framework.Applet;
 import javacard.framework.SystemException;
-import org.junit.Before;
 import org.junit.Test;
+import sscard.common.CardTermination;
 import sscard.pboc.FinanceApplet;
 import sscard.ssse.SocialSecurityApplet;
 
-/** Both placeholder applets in jCardSim, in-process. */
+/** Installation, selection and what the two applications share across the firewall. */
 public class AppletsTest {
-
-    static final byte[] SSSE_AID = hex("7378312E73682EC9E7BBE1B1A3D5CF");
-    static final byte[] PBOC_AID = hex("A000000333010101");
-
-    private CardSimulator card;
-
-    static byte[] hex(String s) {
-        return HexFormat.of().parseHex(s);
-    }
 
     static AID aid(byte[] bytes) {
         return new AID(bytes, (short) 0, (byte) bytes.length);
     }
 
-    /** GlobalPlatform INSTALL [for install] parameters: Li AID, Lc (no control info), La (no data). */
-    static byte[] installParams(byte[] aid) {
-        byte[] params = new byte[aid.length + 3];
-        params[0] = (byte) aid.length;
-        System.arraycopy(aid, 0, params, 1, aid.length);
-        return params;
-    }
-
-    static byte[] select(byte[] aid) {
-        byte[] apdu = new byte[5 + aid.length];
-        apdu[1] = (byte) 0xA4;
-        apdu[2] = 0x04;
-        apdu[4] = (byte) aid.length;
-        System.arraycopy(aid, 0, apdu, 5, aid.length);
-        return apdu;
-    }
-
-    private void install(byte[] aid, Class<? extends Applet> cls) {
-        byte[] params = installParams(aid);
-        card.installApplet(aid(aid), cls, params, (short) 0, (byte) params.length);
-    }
-
-    private void assertSw(String sw, byte[] command) {
-        assertEquals(sw, HexFormat.of().withUpperCase().formatHex(card.transmitCommand(command)));
-    }
-
-    @Before
-    public void setUp() {
-        card = new CardSimulator();
-        install(SSSE_AID, SocialSecurityApplet.class);
-        install(PBOC_AID, FinanceApplet.class);
-    }
-
     @Test
-    public void bothApplicationsSelect() {
-        assertSw("9000", select(SSSE_AID));
-        assertSw("9000", select(PBOC_AID));
-        assertSw("9000", select(SSSE_AID));
-    }
-
-    @Test
-    public void otherCommandsAreNotSupportedYet() {
-        for (byte[] aid : new byte[][] {SSSE_AID, PBOC_AID}) {
-            assertSw("9000", select(aid));
-            assertSw("6D00", hex("00B0850000"));          // READ BINARY
-            assertSw("6D00", hex("0020000003123456"));    // VERIFY
-            assertSw("6D00", hex("8084000008"));          // GET CHALLENGE, proprietary class
-            assertSw("6D00", hex("84CA9F3600"));          // proprietary class with SM
-        }
-    }
-
-    @Test
-    public void unsupportedClassAnswers6E00() {
-        for (byte[] aid : new byte[][] {SSSE_AID, PBOC_AID}) {
-            assertSw("9000", select(aid));
-            assertSw("6E00", hex("01B0000000"));   // logical channel 1
-            assertSw("6E00", hex("10B0000000"));   // command chaining
-            assertSw("6E00", hex("A0B0000000"));
-        }
-    }
-
-    @Test
-    public void selectOfAnUnknownAidIsForwardedAndAnswers6A82() {
-        assertSw("9000", select(SSSE_AID));
-        assertSw("6A82", select(hex("A0000000031010")));
-        assertSw("6D00", hex("00B0850000")); // the social security applet is still selected
+    public void bothApplicationsSelectInPersonalisation() {
+        TestCard card = new TestCard();
+        assertEquals("6F14840F" + hex(SSSE_AID) + "8A0103", hex(card.ok("00A404000F" + hex(SSSE_AID))));
+        assertEquals("6F1B8408" + hex(PBOC_AID) + "8A0103A50C500A50424F43204445424954",
+                hex(card.ok("00A4040008" + hex(PBOC_AID))));
     }
 
     @Test
     public void powerCycleLeavesNoAppletSelected() {
-        assertSw("9000", select(PBOC_AID));
+        TestCard card = new TestCard();
+        card.selectPboc();
         card.reset();
-        assertSw("6986", hex("00B0850000")); // jCardSim: no applet selected
-        assertSw("9000", select(PBOC_AID));
+        card.expect("6986", "00B2010C00"); // jCardSim: no applet selected
     }
 
     @Test
-    public void withoutInstallParamsTheAssignedAidIsUsed() {
-        card = new CardSimulator();
-        card.installApplet(aid(SSSE_AID), SocialSecurityApplet.class); // jCardSim passes bLength 0
-        assertSw("9000", select(SSSE_AID));
+    public void installWithoutAppletDataLeavesNoTransportKey() {
+        CardSimulator sim = new CardSimulator();
+        sim.installApplet(aid(SSSE_AID), SocialSecurityApplet.class); // jCardSim passes bLength 0
+        TestCardOn card = new TestCardOn(sim);
+        card.expect("9000", apdu("00A40400", SSSE_AID));
+        card.expect("9000", "0084000008");
+        card.expect("6A88", "0082000108" + "0000000000000000");
+        assertEquals("0110000000D1560000050000000000000000", card.data("00B2012C00"));
     }
 
     @Test
     public void theInstanceAidFromTheParamsIsRegistered() {
-        card = new CardSimulator();
+        CardSimulator sim = new CardSimulator();
         byte[] other = hex("7378312E7300FF01");
-        byte[] params = installParams(other);
-        card.installApplet(aid(SSSE_AID), SocialSecurityApplet.class, params, (short) 0,
-                (byte) params.length);
-        assertSw("9000", select(other));
+        byte[] params = TestCard.installParams(other, concat(hex("01"), SSSE_PERSO, TestCard.CARD_UNIQUE));
+        sim.installApplet(aid(SSSE_AID), SocialSecurityApplet.class, params, (short) 0, (byte) params.length);
+        TestCardOn card = new TestCardOn(sim);
+        assertEquals("6F0D84087378312E7300FF018A0103", card.data("00A4040008" + hex(other)));
     }
 
     @Test
     public void malformedInstallParamsFailTheInstall() {
-        for (byte[] params : new byte[][] {{3, 1, 2, 3}, {20, 1, 2, 3, 4, 5}, {8, 1, 2, 3, 4, 5}}) {
-            card = new CardSimulator();
+        byte[][] bad = {
+            {3, 1, 2, 3},                                          // AID of 3 bytes
+            {20, 1, 2, 3, 4, 5},                                   // runs past the parameters
+            TestCard.installParams(SSSE_AID, hex("01")),           // applet data too short
+            TestCard.installParams(SSSE_AID, concat(hex("02"), SSSE_PERSO, TestCard.CARD_UNIQUE)), // version
+            TestCard.installParams(SSSE_AID, concat(hex("01"), SSSE_PERSO)),  // the PBOC's layout
+        };
+        for (byte[] params : bad) {
+            CardSimulator sim = new CardSimulator();
             try {
-                card.installApplet(aid(SSSE_AID), SocialSecurityApplet.class, params, (short) 0,
-                        (byte) params.length);
-                fail("installed with parameters " + HexFormat.of().formatHex(params));
+                sim.installApplet(aid(SSSE_AID), SocialSecurityApplet.class, params, (short) 0, (byte) params.length);
+                fail("installed with parameters " + hex(params));
             } catch (SystemException expected) {
                 // jCardSim reports any install failure as a SystemException
             }
@@ -138,7 +85,52 @@ public class AppletsTest {
     }
 
     @Test
-    public void selectResponseCarriesNoData() {
-        assertArrayEquals(hex("9000"), card.transmitCommand(select(SSSE_AID)));
+    public void terminationIsSharedOnlyWithTheOtherApplication() {
+        TestCard card = new TestCard();
+        card.selectSsse(); // the JCRE hands the request over with the SSSE as client
+        javacard.framework.Shareable sio = javacard.framework.JCSystem.getAppletShareableInterfaceObject(
+                aid(PBOC_AID), CardTermination.PARAMETER);
+        assertSame(FinanceApplet.class, sio.getClass());
+        assertNull(javacard.framework.JCSystem.getAppletShareableInterfaceObject(aid(PBOC_AID), (byte) 0));
+    }
+
+    @Test
+    public void cardBlockOfATemporaryCardEndsTheOnlyApplication() {
+        TestCard card = new TestCard(false);
+        card.personaliseSsse(0x20);
+        card.expect("9000", card.mac("84160000", MAINT));
+        card.expect("6A81", apdu("00A40400", SSSE_AID));
+    }
+
+    @Test
+    public void cardBlockWhileTheOtherIsInPersonalisation() {
+        TestCard card = new TestCard();
+        card.personaliseSsse(0x20);
+        card.expect("9000", card.mac("84160000", MAINT));
+        card.expect("6A81", apdu("00A40400", PBOC_AID));
+    }
+
+    /** The transport helpers of {@link TestCard} on a simulator set up by the test itself. */
+    static final class TestCardOn {
+        private final CardSimulator sim;
+
+        TestCardOn(CardSimulator sim) {
+            this.sim = sim;
+        }
+
+        void expect(String sw, byte[] apdu) {
+            byte[] r = sim.transmitCommand(apdu);
+            assertEquals(hex(apdu), sw, hex(java.util.Arrays.copyOfRange(r, r.length - 2, r.length)));
+        }
+
+        void expect(String sw, String apdu) {
+            expect(sw, hex(apdu));
+        }
+
+        String data(String apdu) {
+            byte[] r = sim.transmitCommand(hex(apdu));
+            assertEquals(apdu, "9000", hex(java.util.Arrays.copyOfRange(r, r.length - 2, r.length)));
+            return hex(java.util.Arrays.copyOf(r, r.length - 2));
+        }
     }
 }
