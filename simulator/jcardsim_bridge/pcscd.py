@@ -52,11 +52,12 @@ def is_pcscd(pid: int) -> bool:
 def pcsc_readers() -> list[str]:
     """Reader names pcscd offers now (empty when it is not answering)."""
     from smartcard.Exceptions import ListReadersException
+    from smartcard.pcsc.PCSCExceptions import BaseSCardException
     from smartcard.System import readers
 
     try:
         return [str(reader) for reader in readers()]
-    except ListReadersException:
+    except (ListReadersException, BaseSCardException):
         return []
 
 

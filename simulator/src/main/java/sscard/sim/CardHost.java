@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javacard.framework.AID;
+import javacardx.apdu.ExtendedLength;
 import javacard.framework.Applet;
 import javacard.framework.CardRuntimeException;
 
@@ -46,6 +47,9 @@ public final class CardHost {
     /** What jCardSim answers to a SELECT naming no applet while none is selected. */
     private static final int SW_JCARDSIM_SELECT_FAILED = 0x6999;
 
+    /** The longest command APDU jCardSim's APDU buffer takes (5 header bytes + 255 data bytes). */
+    static final int MAX_APDU = 260;
+
     /** Java Card's limit for the install parameters' {@code bLength}. */
     static final int MAX_INSTALL_PARAMS = 127;
 
@@ -56,6 +60,8 @@ public final class CardHost {
         final CardSimulator simulator;
         /** Installed instance AIDs (upper-case hex) to what was installed there, in install order. */
         final Map<String, AppletSpec> installed = new LinkedHashMap<>();
+        /** Whether any installed applet takes extended-length APDUs (javacardx.apdu.ExtendedLength). */
+        boolean extendedLength;
 
         Card() {
             simulator = new CardSimulator();
@@ -197,6 +203,7 @@ public final class CardHost {
                     + key + " failed: " + describe(e), e);
         }
         target.installed.put(key, applet.spec());
+        target.extendedLength |= ExtendedLength.class.isAssignableFrom(applet.appletClass());
     }
 
     /**
@@ -210,6 +217,13 @@ public final class CardHost {
         }
         if (!isWellFormed(apdu)) {
             return sw(SW_WRONG_LENGTH);
+        }
+        synchronized (LOCK) {
+            if (isExtended(apdu) && !card.extendedLength) {
+                // A card none of whose applets takes extended length refuses it at the transport,
+                // whatever is selected (jCardSim alone would answer 6986 with nothing selected).
+                return sw(SW_WRONG_LENGTH);
+            }
         }
         byte[] command = apdu.clone(); // the simulator must not see later changes by the caller
         synchronized (LOCK) {
@@ -288,6 +302,11 @@ public final class CardHost {
      * Whether {@code apdu} is a short or extended ISO 7816-4 command APDU whose length matches its
      * Lc/Le fields (the cases jCardSim accepts; it throws on anything else).
      */
+    /** A well-formed APDU with an extended Lc or Le (00 then two length bytes). */
+    static boolean isExtended(byte[] apdu) {
+        return apdu.length >= 7 && apdu[4] == 0;
+    }
+
     static boolean isWellFormed(byte[] apdu) {
         int n = apdu.length;
         if (n < 4) {
@@ -296,9 +315,15 @@ public final class CardHost {
         if (n <= 5) {
             return true; // case 1, case 2 short
         }
+        if (n > MAX_APDU) {
+            return false; // more than jCardSim's APDU buffer holds (it would fail with 6F00)
+        }
         int b4 = apdu[4] & 0xFF;
         if (b4 != 0) { // short Lc
             return n == 5 + b4 || n == 6 + b4; // case 3, case 4
+        }
+        if (n < 7) {
+            return false; // 00 then fewer than two length bytes
         }
         if (n == 7) {
             return true; // case 2 extended

@@ -86,15 +86,15 @@ public class GatewayMainTest {
                 assertTrue(socket.isConnected());
             }
             GatewayEntryPoint card = gateway.entryPoint;
-            assertEquals("9000", CardHostTest.hex(card.transmit(CardHostTest.select("A000000333010101"))));
-            assertEquals("9000", CardHostTest.hex(card.transmit(CardHostTest.select("F0000000010101"))));
+            assertEquals("9000", CardHostTest.sw(CardHostTest.hex(card.transmit(CardHostTest.select("A000000333010101")))));
+            assertEquals("9000", CardHostTest.sw(CardHostTest.hex(card.transmit(CardHostTest.select("F0000000010101")))));
             // only the given applets: the social security one is not installed
             card.powerCycle();
             assertEquals("6A82", CardHostTest.hex(card.transmit(
                     CardHostTest.select("7378312E73682EC9E7BBE1B1A3D5CF"))));
             card.install("sscard.ssse.SocialSecurityApplet", "7378312E73682EC9E7BBE1B1A3D5CF");
-            assertEquals("9000", CardHostTest.hex(card.transmit(
-                    CardHostTest.select("7378312E73682EC9E7BBE1B1A3D5CF"))));
+            assertEquals("9000", CardHostTest.sw(CardHostTest.hex(card.transmit(
+                    CardHostTest.select("7378312E73682EC9E7BBE1B1A3D5CF")))));
             card.powerCycle();
             assertEquals("6986", CardHostTest.hex(card.transmit(CardHostTest.hex("00B0000000"))));
             assertEquals(20, card.atr().length);
@@ -120,9 +120,9 @@ public class GatewayMainTest {
             assertEquals("sscard.sim.probe.ProbeApplet:F0000000010101:CAFE01"
                     + " sscard.sim.probe.ProbeApplet:F0000000020202"
                     + " sscard.sim.probe.ProbeApplet:F0000000030303", card.applets());
-            assertEquals("9000", CardHostTest.hex(card.transmit(CardHostTest.select("F0000000010101"))));
+            assertEquals("9000", CardHostTest.sw(CardHostTest.hex(card.transmit(CardHostTest.select("F0000000010101")))));
             assertEquals("CAFE019000", send(card, "8001000000"));
-            assertEquals("9000", CardHostTest.hex(card.transmit(CardHostTest.select("F0000000020202"))));
+            assertEquals("9000", CardHostTest.sw(CardHostTest.hex(card.transmit(CardHostTest.select("F0000000020202")))));
             assertEquals("9000", send(card, "8001000000"));
         }
     }
@@ -133,16 +133,16 @@ public class GatewayMainTest {
                 "--applet", "sscard.sim.probe.ProbeApplet:F0000000010101:CAFE01")) {
             GatewayEntryPoint card = gateway.entryPoint;
             card.install("sscard.pboc.FinanceApplet", "A000000333010101");
-            assertEquals("9000", CardHostTest.hex(card.transmit(CardHostTest.select("F0000000010101"))));
+            assertEquals("9000", CardHostTest.sw(CardHostTest.hex(card.transmit(CardHostTest.select("F0000000010101")))));
             assertEquals("01019000", send(card, "8010000002"));
 
             // "" (or blank): the same applets, install data included, all state new
             card.freshCard("");
             assertEquals("6986", send(card, "8010000002"));
-            assertEquals("9000", CardHostTest.hex(card.transmit(CardHostTest.select("F0000000010101"))));
+            assertEquals("9000", CardHostTest.sw(CardHostTest.hex(card.transmit(CardHostTest.select("F0000000010101")))));
             assertEquals("01019000", send(card, "8010000002"));
             assertEquals("CAFE019000", send(card, "8001000000"));
-            assertEquals("9000", CardHostTest.hex(card.transmit(CardHostTest.select("A000000333010101"))));
+            assertEquals("9000", CardHostTest.sw(CardHostTest.hex(card.transmit(CardHostTest.select("A000000333010101")))));
             card.freshCard(" \n ");
             assertEquals("sscard.sim.probe.ProbeApplet:F0000000010101:CAFE01"
                     + " sscard.pboc.FinanceApplet:A000000333010101", card.applets());
@@ -151,7 +151,7 @@ public class GatewayMainTest {
             card.freshCard("sscard.sim.probe.ProbeApplet:F0000000010101:0102\tsscard.ssse.SocialSecurityApplet:"
                     + "7378312E73682EC9E7BBE1B1A3D5CF");
             assertEquals("6A82", CardHostTest.hex(card.transmit(CardHostTest.select("A000000333010101"))));
-            assertEquals("9000", CardHostTest.hex(card.transmit(CardHostTest.select("F0000000010101"))));
+            assertEquals("9000", CardHostTest.sw(CardHostTest.hex(card.transmit(CardHostTest.select("F0000000010101")))));
             assertEquals("01029000", send(card, "8001000000"));
             assertEquals("01019000", send(card, "8010000002"));
 
