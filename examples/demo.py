@@ -1,64 +1,115 @@
 """The main job, end to end against the virtual card (no hardware needed).
 
-Starts the virtual card behind a PC/SC reader with `sscard sim start`, lists the readers, opens the
-card through PC/SC like any terminal would, selects both applications and prints every APDU exchanged,
-then stops what it started. Run with `make demo`.
+A card vendor personalises a blank card, the service window activates it at pick-up, the holder
+mistypes the PIN until it locks, the window unlocks it, a loss report blocks the card and cancelling
+the report unblocks it; then a service-window scenario over the registry. Every step is a real
+`sscard` command against the virtual card behind pcscd (`sscard sim start`), exactly as a user types
+it. Run with `make demo`.
 """
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
-from sscard import PcscConnection, send_and_receive
-from sscard import spec_tables as t
-
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
 SSCARD = str(Path(sys.executable).with_name("sscard"))
+KEYS = str(EXAMPLES / "issuer-keys.json")
+BANK_KEYS = str(EXAMPLES / "bank-keys.json")
+
+
+class DemoFailed(Exception):
+    pass
 
 
 def step(title: str) -> None:
-    print(f"\n== {title}")
+    print(f"\n== {title}", flush=True)
 
 
-def sscard(*args: str) -> int:
-    print(f"$ sscard {' '.join(args)}", flush=True)
-    return subprocess.run([SSCARD, *args], check=False).returncode
+CARD_COMMANDS = {"personalise", "info", "pin", "app", "card"}
+READER: list[str] = []  # set once `sim start` says which reader holds our card
 
 
-def exchange(card: PcscConnection, label: str, apdu: bytes) -> int:
-    data, sw = send_and_receive(card, apdu)
-    print(f"  {label}")
-    print(f"    > {apdu.hex(' ').upper()}")
-    print(f"    < {(data.hex(' ').upper() + ' ') if data else ''}{sw:04X}")
-    return sw
+def sscard(*args: str, stdin: str | None = None, expect: int = 0) -> int:
+    if args[0] in CARD_COMMANDS and READER:
+        args = (*args, "--reader", READER[0])  # other cards may sit in the other virtual reader
+    shown = f"$ sscard {' '.join(args)}"
+    if stdin is not None:
+        shown = f"$ printf '…' | sscard {' '.join(args)}    # PINs on stdin, never on the command line"
+    print(shown, flush=True)
+    code = subprocess.run([SSCARD, *args], input=stdin, text=True, check=False).returncode
+    if code != expect:
+        raise DemoFailed(f"`sscard {' '.join(args)}` exited {code}, expected {expect}")
+    return code
+
+
+def card_session() -> None:
+    step("the blank card in the virtual reader")
+    sscard("readers")
+
+    step("card vendor: personalise from the holder record and the issuer's (TEST) keys")
+    sscard("personalise", "--holder", str(EXAMPLES / "holder.json"), "--keys", KEYS, "--bank-keys", BANK_KEYS)
+
+    step("service window: pick-up, the social function is activated (art. 13); the bank activates its own")
+    sscard("app", "activate", "--keys", KEYS)
+    sscard("app", "activate", "--app", "finance", "--keys", BANK_KEYS)
+
+    step("read the card back: issuer data, holder, both applications")
+    sscard("info")
+
+    step("the holder mistypes the social PIN: the tries go down, then the PIN locks (art. 21)")
+    for _ in range(5):
+        sscard("pin", "verify", stdin="000000\n", expect=1)
+    sscard("pin", "status")
+    sscard("pin", "verify", stdin="000000\n", expect=1)
+    sscard("pin", "verify", stdin="123456\n", expect=1)  # even the right PIN is refused now
+
+    step("the financial PIN is a separate PIN with its own counter (art. 20)")
+    sscard("pin", "status", "--app", "finance")
+
+    step("service window: unlock the social PIN with the issuer's authority; the old PIN works again")
+    sscard("pin", "unblock", "--keys", KEYS)
+    sscard("pin", "verify", stdin="123456\n")
+
+    step("loss report: the window blocks the application on the card (art. 14); nothing works")
+    sscard("app", "block", "--keys", KEYS)
+    sscard("pin", "verify", stdin="123456\n", expect=1)
+
+    step("the card is found before a replacement was applied for: the report is cancelled (art. 15)")
+    sscard("app", "unblock", "--keys", KEYS)
+    sscard("pin", "verify", stdin="123456\n")
+    sscard("pin", "status")
 
 
 def main() -> int:
     already = subprocess.run([SSCARD, "sim", "status"], capture_output=True, check=False).returncode == 0
     step("start the virtual card (jCardSim behind pcscd's vpcd reader)")
     if already:
-        print("the virtual card is already running: using it")
-    elif sscard("sim", "start") != 0:
+        print("a virtual card is already running: stop it first (`sscard sim stop`) so the demo starts "
+              "from a blank card", file=sys.stderr)
         return 1
     try:
-        step("PC/SC readers")
-        sscard("readers")
-        step("select both applications through PC/SC")
-        with PcscConnection() as card:
-            print(f"  card in {card.reader!r}, ATR {card.atr.hex(' ').upper()}")
-            results = [
-                exchange(card, f"SELECT {name}", bytes((0x00, 0xA4, 0x04, 0x00, len(aid))) + aid)
-                for name, aid in (("social security application (SSSE)", t.SSSE_AID),
-                                  ("financial application (PBOC debit)", t.PBOC_AID))
-            ]
-        if any(sw != 0x9000 for sw in results):
-            print("a SELECT failed", file=sys.stderr)
-            return 1
-    finally:
-        if not already:
+        print("$ sscard sim start --json", flush=True)
+        started = subprocess.run([SSCARD, "sim", "start", "--json"], capture_output=True, text=True, check=False)
+        if started.returncode != 0:
+            raise DemoFailed(started.stderr.strip())
+        READER.append(json.loads(started.stdout)["reader"])
+        print(f"virtual card ready in {READER[0]!r}")
+        try:
+            card_session()
+        finally:
             step("stop the virtual card")
             sscard("sim", "stop")
+        step("service window and registry: loss report, blacklist hit at a terminal, replacement, "
+             "old card blocked")
+        sscard("window", "demo")
+    except DemoFailed as exc:
+        print(f"demo failed: {exc}", file=sys.stderr)
+        return 1
+    print("\ndemo complete")
     return 0
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol, Self, runtime_checkable
 from sscard.errors import CardConnectionError, NoReaderError
 
 if TYPE_CHECKING:
-    from apdu_spec.model import CardModel
+    from apdu_spec.model import CardModel, CardProfile
     from jcardsim_bridge import AppletSpec, Simulator
 
 
@@ -65,11 +65,12 @@ class _ContextMixin:
 def reader_names() -> list[str]:
     """Names of the PC/SC readers pcscd offers (empty when pcscd is not running)."""
     from smartcard.Exceptions import ListReadersException
+    from smartcard.pcsc.PCSCExceptions import BaseSCardException
     from smartcard.System import readers
 
     try:
         return [str(reader) for reader in readers()]
-    except ListReadersException:
+    except (ListReadersException, BaseSCardException):  # no pcscd, or it went away
         return []
 
 
@@ -154,11 +155,13 @@ class PcscConnection(_ContextMixin):
 
 def _list_readers(readers: Any) -> Sequence[Any]:
     from smartcard.Exceptions import ListReadersException
+    from smartcard.pcsc.PCSCExceptions import BaseSCardException
 
     try:
         return list(readers())
-    except ListReadersException as exc:
-        raise CardConnectionError(f"pcscd is not answering: {exc}") from None
+    except (ListReadersException, BaseSCardException) as exc:
+        raise CardConnectionError(f"pcscd is not answering (is it running? `sscard sim start` starts it): "
+                                  f"{exc}") from None
 
 
 class SimulatorConnection(_ContextMixin):
@@ -198,12 +201,20 @@ class SimulatorConnection(_ContextMixin):
             self.simulator.close()
 
 
-def default_applets() -> list[AppletSpec]:
-    """The applets of the sscard card: the social security application and the financial one."""
+def default_applets(profile: CardProfile | None = None) -> list[AppletSpec]:
+    """The applets of a blank sscard card as the vendor installs them, ready to be personalised:
+    the social security application and (unless ``profile`` is a temporary card) the financial one,
+    with the install data (transport keys, card-unique bytes) of ``profile``, by default the spec's
+    example card (TEST transport keys, the same as ``examples/issuer-keys.json`` and
+    ``examples/bank-keys.json``)."""
+    from apdu_spec import load
+    from apdu_spec.model import CardProfile, install_data
     from jcardsim_bridge import AppletSpec
-    from sscard import spec_tables as t
 
-    return [AppletSpec(t.SSSE_APPLET_CLASS, t.SSSE_AID), AppletSpec(t.PBOC_APPLET_CLASS, t.PBOC_AID)]
+    spec = load()
+    profile = profile or CardProfile.example()
+    return [AppletSpec(f"{app.java_package}.{app.applet_class}", app.aid, install_data(spec, name, profile))
+            for name, app in spec.applications.items() if name != "PBOC" or profile.pboc is not None]
 
 
 class ModelConnection(_ContextMixin):

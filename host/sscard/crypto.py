@@ -45,6 +45,7 @@ __all__ = [
     "mac4",
     "mac_alg3_blocks",
     "pad_iso9797_m2",
+    "pan_factor",
     "parse_iso9564_format2_block",
     "parse_social_pin_bcd",
     "retail_mac",
@@ -475,3 +476,16 @@ def derive_card_key(issuer_master16: bytes, city_code: str, card_unique8: bytes,
     """
     city_key = diversify(issuer_master16, city_factor(city_code), algorithm)
     return diversify(city_key, card_factor(card_unique8), algorithm)
+
+
+def pan_factor(pan: str, pan_sequence: str) -> bytes:
+    """PBOC card factor (EMV option A style, crypto.toml [diversification.PBOC]).
+
+    The rightmost 16 digits of ``PAN || PAN sequence number`` (2 digits), left-padded with 0, packed BCD:
+    PAN ``6217001234567890123``, PSN ``01`` -> ``01 23 45 67 89 01 23 01``.
+    """
+    if not (pan.isascii() and pan.isdigit()) or not 1 <= len(pan) <= 19:
+        raise ValueError(f"PAN must be 1-19 digits, got {len(pan)} characters")
+    if len(pan_sequence) != 2 or not (pan_sequence.isascii() and pan_sequence.isdigit()):
+        raise ValueError("PAN sequence number must be 2 digits")
+    return bytes.fromhex((pan + pan_sequence)[-16:].rjust(16, "0"))

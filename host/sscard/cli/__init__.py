@@ -7,10 +7,12 @@ one line ``sscard: error: …`` on stderr and a non-zero exit code, never a trac
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import sys
 from collections.abc import Sequence
 
-from sscard.cli import readers, sim
+from sscard.cli import info, lifecycle, personalise, pin, readers, sim, window
 from sscard.cli._output import CliError, fail
 from sscard.errors import SscardError
 
@@ -18,15 +20,17 @@ EXIT_ERROR = 1
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="sscard", description="Social security card tools: virtual card, "
-                                     "readers, and (as they land) card operations.")
+    parser = argparse.ArgumentParser(prog="sscard", description="Social security card (社会保障卡) tools: virtual "
+                                     "card, readers, personalisation, card and PIN operations.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (readers, sim):
+    for module in (readers, sim, personalise, info, pin, lifecycle, window):
         module.register(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if os.environ.get("SSCARD_DEBUG"):
+        logging.basicConfig(level=logging.DEBUG)
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -37,6 +41,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return fail("interrupted", 130)
     except BrokenPipeError:
         return EXIT_ERROR
+    except Exception as exc:
+        logging.getLogger("sscard.cli").debug("unexpected error", exc_info=True)
+        return fail(f"unexpected {type(exc).__name__}: {exc} (please report; SSCARD_DEBUG=1 logs the "
+                    "traceback)", EXIT_ERROR)
     return code
 
 

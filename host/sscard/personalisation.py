@@ -1,0 +1,246 @@
+"""Personalisation (card vendors): holder data, keys, PIN and access profile into a freshly installed card.
+
+The flow is the spec's (``apdu_spec.perso.personalise``: keys, PIN and try limit, access profile, records of
+the root files then of each DF, END PERSONALISATION), driven through :class:`~sscard.keys.IssuerKeys` so the
+card keys are diversified, and enciphered under the transport key, inside the key store: the host never
+holds a card key in clear. The data was validated when :class:`~sscard.holder.PersonalisationData` was
+built, so nothing reaches the card before every field is known good.
+
+Afterwards everything readable is read back and compared (:class:`PersonalisationReport` says what was
+and what could not be checked before activation).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sscard import spec_tables as t
+from sscard.connection import Connection
+from sscard.errors import CardDataError, HolderDataError, PersonalisationError, WrongCardState
+from sscard.finance import FinanceSession
+from sscard.holder import CardData, FinanceData, HolderData, PersonalisationData
+from sscard.keys import PERSO, BankCardIdentity, BankKeys, CardIdentity, IssuerKeys
+from sscard.protocol import CardProtocol
+from sscard.records import READ_BY_NUMBER, decode_records, encode_item, encode_record, record_p2
+from sscard.session import ApplicationSession
+from sscard.social import SocialSecuritySession, social_pin_data
+from sscard.spec_tables import Lifecycle
+from sscard.tracing import Tracer
+
+__all__ = ["PersonalisationReport", "check_keys_fit", "personalise"]
+
+
+@dataclass(frozen=True)
+class PersonalisationReport:
+    """What personalisation did and what the read-back confirmed."""
+
+    identity: CardIdentity
+    social: Lifecycle
+    finance: Lifecycle | None
+    checked: tuple[str, ...]
+    """Read back and equal (files), or proven by an authentication (keys)."""
+    unchecked: tuple[str, ...]
+    """Written but not verifiable before activation (and why)."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "card_id": self.identity.identification_code().hex().upper(),
+            "area_code": self.identity.area_code,
+            "card_unique": self.identity.card_unique.hex().upper(),
+            "applications": {"social": self.social.name,
+                             "finance": self.finance.name if self.finance is not None else None},
+            "checked": list(self.checked),
+            "unchecked": list(self.unchecked),
+        }
+
+
+def check_keys_fit(data: PersonalisationData, keys: IssuerKeys, bank_keys: BankKeys | None) -> None:
+    """Refuse, before any APDU, data and keys that do not go together."""
+    if keys.application != "SSSE":
+        raise HolderDataError("keys", f"{keys.application} keys given where the issuer's (SSSE) are needed")
+    if data.card.area_code is not None and data.card.area_code != keys.city_code:
+        raise HolderDataError("card.area_code", f"{data.card.area_code}, but the issuer keys serve city "
+                                                f"{keys.city_code}")
+    if data.finance is None and bank_keys is not None:
+        raise HolderDataError("finance", "bank keys given but no financial data")
+    if bank_keys is not None and bank_keys.application != "PBOC":
+        raise HolderDataError("bank_keys", f"{bank_keys.application} keys given where the bank's (PBOC) are needed")
+
+
+def personalise(connection: Connection | CardProtocol, data: PersonalisationData, keys: IssuerKeys, *,
+                bank_keys: BankKeys | None = None, tracers: Iterable[Tracer] = ()) -> PersonalisationReport:
+    """Personalise the social security application (and the financial one when ``data.finance`` and
+    ``bank_keys`` are given: without the bank's keys the financial application is left in PERSONALISATION
+    for the bank's vendor), close personalisation, read back and compare.
+
+    The applications must be in PERSONALISATION (:class:`~sscard.errors.WrongCardState` otherwise). Raises
+    :class:`~sscard.errors.PersonalisationError` when the read-back differs.
+    """
+    check_keys_fit(data, keys, bank_keys)
+    protocol = connection if isinstance(connection, CardProtocol) else CardProtocol(connection, tracers=tracers)
+    if isinstance(connection, CardProtocol):
+        protocol.tracers.extend(tracers)
+    social = SocialSecuritySession(protocol, keys=keys)
+    _require_personalisation(social, "social security")
+    identity = _read_identity(social, keys.city_code)
+    bank_identity: BankCardIdentity | None = None
+    finance: FinanceSession | None = None
+    if data.finance is not None and bank_keys is not None:
+        finance = FinanceSession(protocol, keys=bank_keys)
+        _require_personalisation(finance, "financial")
+        bank_identity = BankCardIdentity(data.finance.pan, data.finance.pan_sequence)
+
+    _personalise_social(social, data, keys, identity)
+    if finance is not None:
+        assert data.finance is not None and bank_keys is not None and bank_identity is not None
+        _personalise_finance(finance, data.finance, bank_keys, bank_identity)
+    return _read_back(protocol, data, keys, bank_keys, identity)
+
+
+def _require_personalisation(session: ApplicationSession[Any], what: str) -> None:
+    state = session.lifecycle(refresh=True)
+    if state is not Lifecycle.PERSONALISATION:
+        raise WrongCardState(f"the {what} application is {state.name}, not PERSONALISATION: this card has been "
+                             "personalised already")
+
+
+def _read_identity(session: SocialSecuritySession, city_code: str) -> CardIdentity:
+    """The card-unique bytes from EF05 record 1 as installed (SSC-FILE-4), with the keys' city."""
+    item = t.FILES["EF05"].records[0].items[0]
+    code = decode_records("EF05", session.read_record(t.FILES["EF05"].sfi, 1), 1, 1)[1][item.tag]
+    try:
+        installed = CardIdentity.from_identification_code(code)
+    except ValueError as exc:
+        raise CardDataError(f"EF05 record 1: {exc}") from None
+    return CardIdentity(city_code, installed.card_unique)
+
+
+def _put_keys(session: ApplicationSession[Any], keys: Any, card: Any) -> None:
+    app = session.application
+    for role, key in t.KEYS[app].items():
+        if role == PERSO:
+            continue
+        session._send("PUT_KEY", keys.wrap_card_key(role, card), p1=keys.key_version(role), p2=key.id)
+
+
+def _set_pin(session: ApplicationSession[Any], keys: Any, pin: str, limit: int) -> None:
+    session._send("SET_PIN", bytes([limit]) + keys.encipher(PERSO, None, social_pin_data(pin)))
+
+
+def _update(session: ApplicationSession[Any], file: str, number: int, values: dict[bytes, bytes]) -> None:
+    spec = t.FILES[file]
+    record = next(r for r in spec.records if r.number == number)
+    session._send("UPDATE_RECORD", encode_record(record, values), p1=number, p2=record_p2(spec.sfi, READ_BY_NUMBER))
+
+
+def _ef05_values(card: CardData, identity: CardIdentity) -> dict[int, str | bytes]:
+    return {1: identity.identification_code(), 2: card.card_type, 3: card.spec_version, 4: card.issuer_org,
+            5: card.issue_date.strftime("%Y%m%d"), 6: card.expiry_date.strftime("%Y%m%d"), 7: card.card_number}
+
+
+def _write_file(session: ApplicationSession[Any], file: str, values: dict[int, str | bytes]) -> None:
+    for record in t.FILES[file].records:
+        if record.number in values:
+            item = record.items[0]
+            _update(session, file, record.number, {item.tag: encode_item(item, values[record.number])})
+
+
+def _personalise_social(session: SocialSecuritySession, data: PersonalisationData, keys: IssuerKeys,
+                        identity: CardIdentity) -> None:
+    session.external_authenticate(PERSO)
+    _put_keys(session, keys, identity)
+    _set_pin(session, keys, data.social.initial_pin, data.social.pin_try_limit)
+    session._send("SET_ACCESS_PROFILE", bytes([t.ACCESS_PROFILES[data.social.access_profile]]))
+    _write_file(session, "EF05", _ef05_values(data.card, identity))
+    _write_file(session, "EF06", dict(data.holder.items()))
+    for file in sorted(data.sub_applications, key=lambda f: (t.FILES[f].df, f)):
+        spec = t.FILES[file]
+        session.select_df(spec.df)
+        given = {tag.upper(): value for tag, value in data.sub_applications[file].items()}
+        for record in spec.records:
+            values = {i.tag: encode_item(i, given[i.tag.hex().upper()]) for i in record.items
+                      if i.tag.hex().upper() in given}
+            if values:
+                _update(session, file, record.number, values)
+    if data.sub_applications:
+        session.select_root()
+    session._send("END_PERSONALISATION")
+    session._changed_state()
+
+
+def _finance_values(finance: FinanceData) -> dict[bytes, str]:
+    return {b"\x5a": finance.pan, b"\x5f\x34": finance.pan_sequence,
+            b"\x5f\x24": finance.expiry_date.strftime("%y%m%d"), b"\x5f\x25": finance.effective_date.strftime("%y%m%d"),
+            b"\x5f\x20": finance.cardholder_name}
+
+
+def _personalise_finance(session: FinanceSession, finance: FinanceData, keys: BankKeys,
+                         identity: BankCardIdentity) -> None:
+    session.external_authenticate(PERSO)
+    _put_keys(session, keys, identity)
+    _set_pin(session, keys, finance.initial_pin, finance.pin_try_limit)
+    given = _finance_values(finance)
+    for record in t.FILES["FIN_SFI1"].records:
+        values = {i.tag: encode_item(i, given[i.tag]) for i in record.items if i.tag in given}
+        _update(session, "FIN_SFI1", record.number, values)
+    session._send("END_PERSONALISATION")
+    session._changed_state()
+
+
+# ---------------------------------------------------------------------------------- read-back
+
+
+def _compare(field: str, card: object, written: object) -> None:
+    if card != written:
+        # The values may be personal data: name the field only.
+        raise PersonalisationError(field, "the card holds another value than the one written")
+
+
+def _read_back(protocol: CardProtocol, data: PersonalisationData, keys: IssuerKeys, bank_keys: BankKeys | None,
+               identity: CardIdentity) -> PersonalisationReport:
+    checked: list[str] = []
+    unchecked: list[str] = []
+    social = SocialSecuritySession(protocol, keys=keys)
+    state = social.lifecycle(refresh=True)
+    if state is not Lifecycle.ISSUED:
+        raise PersonalisationError("social.lifecycle", f"{state.name}, expected ISSUED")
+    checked.append("social lifecycle ISSUED")
+    social.external_authenticate("RK")  # proves RKSSSE, and opens EF06 on profile 3.0 cards
+    checked.append("key RK (external authentication)")
+    info = social.read_card_info()
+    card = data.card
+    _compare("card.card_id", info.card_id, identity.identification_code())
+    for name in ("card_type", "spec_version", "issuer_org", "issue_date", "expiry_date", "card_number"):
+        _compare(f"card.{name}", getattr(info, name), getattr(card, name))
+    checked.append("EF05")
+    holder = social.read_holder()
+    expected: HolderData = data.holder
+    for name in ("social_security_number", "name", "name_extension", "sex", "ethnicity", "birthplace",
+                 "birth_date"):
+        _compare(f"holder.{name}", getattr(holder, name), getattr(expected, name))
+    checked.append("EF06")
+    social.authenticate_card()
+    checked.append("key IK (internal authentication)")
+    unchecked.append("keys MAINT, UNBLOCK, RELOAD: MAC'd commands change state (checked at activation)")
+    unchecked.append("social PIN and try limit: VERIFY needs an ACTIVE application")
+    if data.sub_applications:
+        unchecked.append("sub-application records: readable only while ACTIVE (SSC-ACC-5)")
+    finance_state: Lifecycle | None = None
+    if data.finance is not None and bank_keys is not None:
+        finance = FinanceSession(protocol, keys=bank_keys)
+        finance_state = finance.lifecycle(refresh=True)
+        if finance_state is not Lifecycle.ISSUED:
+            raise PersonalisationError("finance.lifecycle", f"{finance_state.name}, expected ISSUED")
+        checked.append("finance lifecycle ISSUED")
+        account = finance.read_account()
+        for name in ("pan", "pan_sequence", "effective_date", "expiry_date", "cardholder_name"):
+            _compare(f"finance.{name}", getattr(account, name), getattr(data.finance, name))
+        checked.append("FIN_SFI1")
+        _compare("finance.pin_try_limit", finance.pin_tries_left(), data.finance.pin_try_limit)
+        checked.append("finance PIN try limit (GET DATA 9F17)")
+        unchecked.append("bank keys MAINT, ENC and the financial PIN: checked at activation at the bank")
+    elif data.finance is not None:
+        unchecked.append("financial application: not personalised (no bank keys), left in PERSONALISATION")
+    return PersonalisationReport(identity, state, finance_state, tuple(checked), tuple(unchecked))
