@@ -1,0 +1,399 @@
+"""Internals shared by the workflows: loading and claiming rows, the audit log, the blacklist, fees, and the
+journaled card step that keeps card and registry consistent (SSC-WIN-15).
+
+A workflow that changes the card runs in three steps:
+
+1. one transaction validates the rules, claims the rows it will change (their version goes up: a window
+   that changed them meanwhile makes this one fail with a conflict) and writes a ``pending`` journal entry
+   (``card_journal.inflight_card_id`` is unique: one card operation in flight per card);
+2. the card command;
+3. one transaction applies the registry change (the journal entry's *effect*), writes the audit entry and
+   marks the journal ``done``.
+
+If the card refuses, the journal entry becomes ``failed`` and the registry records no success. If the card
+changed but step 3 fails, the entry stays (``card_done``, or ``pending`` if even that could not be written)
+and :func:`sscard.window.resolve_pending` completes it later: checking the card when the outcome is unknown.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from sscard.errors import CardConnectionError, SscardError
+from sscard.spec_tables import Lifecycle
+from sscard.window.cardops import CardOp, CardOperations, Function, PresentedCard
+from sscard.window.context import Applicant, ApplicationView, CardView, Receipt, Side, Window
+from sscard.window.errors import (
+    CardMismatch,
+    CardOperationFailed,
+    ConflictError,
+    NotFound,
+    RegistryPending,
+    RuleViolation,
+    WindowError,
+)
+from sscard.window.fees import Fee, FeeCase
+from sscard.window.models import (
+    Application,
+    AuditEntry,
+    BlacklistEntry,
+    Card,
+    FeeCharge,
+    JournalEntry,
+    JournalState,
+    Person,
+)
+
+# Keys that must never reach the audit log or the journal (art. 24; no PIN ever).
+_FORBIDDEN_KEYS = frozenset({"pin", "new_pin", "old_pin", "ssn", "id_number", "social_security_number", "name"})
+
+
+class CardOutcomeUnknown(WindowError):
+    """The card stopped answering during the command: whether it changed is unknown. The journal entry stays
+    pending until :func:`sscard.window.resolve_pending` is run with the card in a reader."""
+
+    def __init__(self, operation: str, journal_id: int, cause: BaseException) -> None:
+        super().__init__(f"card operation {operation}: the card stopped answering, outcome unknown; journal "
+                         f"#{journal_id} stays pending until `resolve_pending` with the card: {cause}")
+        self.operation = operation
+        self.journal_id = journal_id
+
+
+# ------------------------------------------------------------------------------------------ rows
+
+
+def person_by_ssn(s: Session, ssn: str) -> Person:
+    person = s.scalars(select(Person).where(Person.ssn == ssn)).one_or_none()
+    if person is None:
+        raise NotFound("no such person in the registry (register the person first)")
+    return person
+
+
+def card_by_number(s: Session, card_number: str) -> Card:
+    card = s.scalars(select(Card).where(Card.card_number == card_number)).one_or_none()
+    if card is None:
+        raise NotFound(f"no card {card_number} in the registry")
+    return card
+
+
+def claim(s: Session, *rows: Person | Card | Application) -> None:
+    """Raise each row's version now (UPDATE … WHERE version = the one read), so that of two windows changing
+    the same rows one wins and the other gets a :class:`ConflictError` naming the rows."""
+    names = ", ".join(describe(r) for r in rows)
+    for row in rows:
+        row.version += 1
+    try:
+        s.flush()
+    except StaleDataError as exc:
+        raise ConflictError(names, "changed by another window meanwhile; re-read and try again") from exc
+
+
+def describe(row: Person | Card | Application) -> str:
+    if isinstance(row, Card):
+        return f"card {row.card_number}"
+    if isinstance(row, Application):
+        return f"application #{row.id}"
+    return f"person #{row.id}"
+
+
+def check_version(card: Card, expected: int | None) -> None:
+    if expected is not None and card.version != expected:
+        raise ConflictError(f"card {card.card_number}", f"changed by another window since it was read (version "
+                            f"{expected}, now {card.version}); re-read and decide again")
+
+
+def ensure_not_inflight(s: Session, card: Card) -> None:
+    entry = s.scalars(select(JournalEntry).where(JournalEntry.inflight_card_id == card.id)).one_or_none()
+    if entry is not None:
+        raise ConflictError(f"card {card.card_number}", f"a card operation ({entry.operation}) by window "
+                            f"{entry.window_id} is in flight (journal #{entry.id}, {entry.state})")
+
+
+def require_side(window: Window, allowed: tuple[Side, ...], article: int, clause: str, what: str) -> None:
+    if window.side not in allowed:
+        places = " or ".join(side.value.replace("_", " ") for side in allowed)
+        raise RuleViolation(article, clause, f"{what} is done at a {places}, not at a "
+                            f"{window.side.value.replace('_', ' ')} ({window.window_id})")
+
+
+def function_side(function: Function) -> Side:
+    return Side.SOCIAL if function is Function.SOCIAL else Side.BANK
+
+
+def check_presented(card: Card, presented: PresentedCard) -> None:
+    if presented.card_id is None or presented.card_id.upper() != card.card_id.upper():
+        shown = presented.card_id or "an unreadable (terminated) card"
+        raise CardMismatch(f"the card in the reader ({shown}) is not card {card.card_number} ({card.card_id})")
+
+
+# ------------------------------------------------------------------------------------------ views
+
+
+def active_blacklist(s: Session, card: Card) -> list[BlacklistEntry]:
+    return list(s.scalars(select(BlacklistEntry).where(BlacklistEntry.card_id == card.id,
+                                                       BlacklistEntry.active_key.is_not(None))
+                          .order_by(BlacklistEntry.id)))
+
+
+def card_view(s: Session, card: Card) -> CardView:
+    entries = active_blacklist(s, card)
+    return CardView(card.card_number, card.card_id, card.kind, card.status, card.social, card.financial, card.bank,
+                    card.issue_date, card.expiry_date, card.ready_on, card.collected_on, card.person_id,
+                    card.version, tuple(f"{e.function}:{e.reason}" for e in entries))
+
+
+def application_view(app: Application) -> ApplicationView:
+    return ApplicationView(app.id, app.person_id, app.reason, app.status, app.bank, app.accepted_on, app.deadline,
+                           app.produced_on, app.fee, app.version)
+
+
+# ------------------------------------------------------------------------------------------ audit
+
+
+def _check_detail(value: Any, path: str = "detail") -> None:
+    if isinstance(value, Mapping):
+        for key, inner in value.items():
+            if str(key).lower() in _FORBIDDEN_KEYS:
+                raise ValueError(f"{path}.{key}: personal data or a PIN must not be logged (art. 24)")
+            _check_detail(inner, f"{path}.{key}")
+    elif isinstance(value, list | tuple):
+        for i, inner in enumerate(value):
+            _check_detail(inner, f"{path}[{i}]")
+
+
+def audit(s: Session, window: Window, action: str, *, article: int | None, clause: str | None,
+          person_id: int | None = None, card_id: int | None = None, application_id: int | None = None,
+          journal_id: int | None = None, reason: str | None = None, actor: Mapping[str, Any] | None = None,
+          detail: Mapping[str, Any] | None = None) -> int:
+    """Append one audit entry (operator, window, time, action, article, reason, who acted for the holder and
+    how related); the ``detail`` is checked to carry no PIN and no personal data."""
+    if detail:
+        _check_detail(detail)
+    actor = actor or {}
+    entry = AuditEntry(
+        at=window.now(), operator=window.operator, window_id=window.window_id, side=window.side.value,
+        action=action, article=article, clause=clause, person_id=person_id, card_id=card_id,
+        application_id=application_id, journal_id=journal_id, reason=reason,
+        actor_role=actor.get("role"), relationship=actor.get("relationship"), agent_ref=actor.get("agent_ref"),
+        detail=json.dumps(dict(detail), ensure_ascii=False, sort_keys=True) if detail else None,
+    )
+    s.add(entry)
+    s.flush()
+    return entry.id
+
+
+def actor_of(applicant: Applicant | None) -> dict[str, Any]:
+    return applicant.to_payload() if applicant is not None else {}
+
+
+# ------------------------------------------------------------------------------------------ blacklist
+
+
+def blacklist_add(s: Session, window: Window, card: Card, function: str, reason: str) -> BlacklistEntry:
+    """Enter (or, for the same card and function, re-reason) an active blacklist entry. ``function`` is
+    ``social`` / ``financial`` (a loss report: terminals block the applications) or ``card`` (replaced,
+    cancelled, ...: terminals block the card)."""
+    key = f"{card.id}:{function}"
+    entry = s.scalars(select(BlacklistEntry).where(BlacklistEntry.active_key == key)).one_or_none()
+    action = "block_card" if function == "card" else "block_application"
+    if entry is None:
+        entry = BlacklistEntry(card_id=card.id, function=function, reason=reason, action=action,
+                               listed_at=window.now(), active_key=key)
+        s.add(entry)
+    else:
+        entry.reason = reason
+    s.flush()
+    return entry
+
+
+def blacklist_lift(s: Session, window: Window, card: Card, function: str) -> None:
+    entry = s.scalars(select(BlacklistEntry).where(BlacklistEntry.active_key == f"{card.id}:{function}")
+                      ).one_or_none()
+    if entry is not None:
+        entry.active_key = None
+        entry.lifted_at = window.now()
+        s.flush()
+
+
+# ------------------------------------------------------------------------------------------ fees
+
+
+def charge(s: Session, window: Window, person_id: int, fee: Fee, case: FeeCase, *, card_id: int | None = None,
+           application_id: int | None = None) -> None:
+    s.add(FeeCharge(person_id=person_id, card_id=card_id, application_id=application_id, fee_case=case.value,
+                    amount=fee.amount, article=fee.article, reason=fee.reason, charged_at=window.now(),
+                    window_id=window.window_id))
+
+
+# ------------------------------------------------------------------------------------------ journaled card step
+
+
+@dataclass(frozen=True)
+class CardStep:
+    """Phase 1's decision: send ``operation`` to the card, then apply ``effect`` with ``payload``."""
+
+    card: Card
+    operation: CardOp
+    function: Function | None
+    effect: str
+    payload: dict[str, Any]
+
+
+Effect = Callable[[Session, Window, JournalEntry, dict[str, Any]], Receipt]
+EFFECTS: dict[str, Effect] = {}
+FAILURES: dict[str, Callable[[Session, Window, JournalEntry, dict[str, Any]], None]] = {}
+
+
+EffectT = TypeVar("EffectT", bound=Callable[..., Receipt])
+
+
+def effect(name: str) -> Callable[[EffectT], EffectT]:
+    """Register the registry change applied after a card command of this kind (phase 3, or on recovery)."""
+
+    def register(fn: EffectT) -> EffectT:
+        EFFECTS[name] = fn
+        return fn
+
+    return register
+
+
+def execute(card_ops: CardOperations, operation: CardOp, function: Function | None, new_pin: str | None) -> None:
+    if operation is CardOp.BLOCK_CARD:
+        card_ops.block_card()
+        return
+    assert function is not None
+    if operation is CardOp.ACTIVATE:
+        card_ops.activate(function)
+    elif operation is CardOp.BLOCK_APPLICATION:
+        card_ops.block_application(function)
+    elif operation is CardOp.UNBLOCK_APPLICATION:
+        card_ops.unblock_application(function)
+    elif operation is CardOp.UNBLOCK_PIN:
+        card_ops.unblock_pin(function)
+    elif operation is CardOp.RESET_PIN:
+        assert new_pin is not None
+        card_ops.reset_pin(function, new_pin)
+
+
+def observed(card_ops: CardOperations, operation: CardOp, function: Function | None,
+             presented: PresentedCard) -> bool:
+    """Whether the card shows that ``operation`` took effect (for an entry whose outcome is unknown)."""
+    if operation is CardOp.BLOCK_CARD:
+        return presented.terminated
+    assert function is not None
+    state = presented.lifecycle(function)
+    if operation is CardOp.ACTIVATE:
+        return state in (Lifecycle.ACTIVE, Lifecycle.BLOCKED, Lifecycle.TERMINATED)
+    if operation is CardOp.BLOCK_APPLICATION:
+        return state in (Lifecycle.BLOCKED, Lifecycle.TERMINATED)
+    if operation is CardOp.UNBLOCK_APPLICATION:
+        return state is Lifecycle.ACTIVE
+    # PIN unblock / reset: the PIN is no longer blocked
+    return state is Lifecycle.ACTIVE and not card_ops.pin_blocked(function)
+
+
+def _short(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:300]
+
+
+def mark(window: Window, journal_id: int, state: JournalState, error: BaseException | None) -> bool:
+    """Best effort: set a journal entry's state (False when the registry could not be written)."""
+    try:
+        with window.registry.transaction() as s:
+            entry = s.get(JournalEntry, journal_id)
+            assert entry is not None
+            entry.state = state.value
+            entry.updated_at = window.now()
+            if state is JournalState.FAILED:
+                entry.inflight_card_id = None
+                failure = FAILURES.get(entry.effect)
+                if failure is not None:
+                    failure(s, window, entry, json.loads(entry.payload))
+            if error is not None:
+                entry.last_error = _short(error)
+    except SscardError:
+        return False
+    return True
+
+
+EFFECT_ATTEMPTS = 5
+
+
+def apply_effect(window: Window, journal_id: int, *, recovered: bool = False) -> Receipt:
+    """Phase 3: the registry change of a journal entry whose card command is done.
+
+    The card has changed already, so a conflict with another window's transaction here (a row version moved
+    on, a deadlock) is not the caller's to resolve: the change is re-applied on fresh rows a few times before
+    the entry is left for :func:`sscard.window.resolve_pending`."""
+    for attempt in range(EFFECT_ATTEMPTS):
+        try:
+            return _apply_effect_once(window, journal_id, recovered=recovered)
+        except ConflictError:
+            if attempt == EFFECT_ATTEMPTS - 1:
+                raise
+            time.sleep(random.uniform(0.005, 0.02) * 2 ** attempt)
+    raise AssertionError("unreachable")
+
+
+def _apply_effect_once(window: Window, journal_id: int, *, recovered: bool) -> Receipt:
+    with window.registry.transaction() as s:
+        entry = s.get(JournalEntry, journal_id)
+        if entry is None:
+            raise NotFound(f"no journal entry #{journal_id}")
+        payload = json.loads(entry.payload)
+        if recovered:
+            payload["recovered_from"] = {"operator": entry.operator, "window_id": entry.window_id}
+        receipt = EFFECTS[entry.effect](s, window, entry, payload)
+        entry.state = JournalState.DONE.value
+        entry.inflight_card_id = None
+        entry.updated_at = window.now()
+        return receipt
+
+
+def run_card_step(window: Window, card_ops: CardOperations | None,
+                  plan: Callable[[Session], CardStep | Receipt], *, new_pin: str | None = None) -> Receipt:
+    """Run a workflow: ``plan`` validates in one transaction and either finishes (returns a Receipt: no card
+    command needed) or asks for a card command; then the three steps described in this module."""
+    with window.registry.transaction() as s:
+        decided = plan(s)
+        if isinstance(decided, Receipt):
+            return decided
+        if card_ops is None:
+            raise WindowError(f"{decided.operation.value}: this needs the card in a reader (card_ops)")
+        ensure_not_inflight(s, decided.card)
+        payload = dict(decided.payload)
+        payload.setdefault("today", window.today().isoformat())
+        _check_detail(payload, "payload")
+        now = window.now()
+        entry = JournalEntry(card_id=decided.card.id, inflight_card_id=decided.card.id,
+                             operation=decided.operation.value,
+                             function=decided.function.value if decided.function else None,
+                             effect=decided.effect, payload=json.dumps(payload, ensure_ascii=False, sort_keys=True),
+                             state=JournalState.PENDING.value, operator=window.operator, window_id=window.window_id,
+                             created_at=now, updated_at=now, attempts=1)
+        s.add(entry)
+        s.flush()
+        journal_id = entry.id
+        operation, function = decided.operation, decided.function
+    try:
+        execute(card_ops, operation, function, new_pin)
+    except CardConnectionError as exc:
+        mark(window, journal_id, JournalState.PENDING, exc)
+        raise CardOutcomeUnknown(operation.value, journal_id, exc) from exc
+    except SscardError as exc:
+        mark(window, journal_id, JournalState.FAILED, exc)
+        raise CardOperationFailed(operation.value, journal_id, exc) from exc
+    try:
+        return apply_effect(window, journal_id)
+    except Exception as exc:  # any failure here is kept for retry, then re-raised
+        mark(window, journal_id, JournalState.CARD_DONE, exc)
+        raise RegistryPending(operation.value, journal_id, exc) from exc

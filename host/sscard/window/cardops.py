@@ -1,0 +1,280 @@
+"""The card side of the window workflows, behind one small interface.
+
+:class:`CardOperations` is what a workflow asks of the card in the reader: who it is, and the issuer's (or
+the bank's) lifecycle and PIN commands. Two implementations:
+
+- :class:`SessionCardOperations`, over the host library's :class:`~sscard.social.SocialSecuritySession`
+  (issuer keys: the social window, and terminals of the social security platform) and
+  :class:`~sscard.finance.FinanceSession` (bank keys: the bank counter). ``authorities`` says which
+  applications it can change: a social window holds the issuer's keys only, a bank counter the bank's.
+- :class:`FakeCard` / :class:`FakeCardOperations`, an in-memory card with fault injection for tests.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+from sscard.connection import Connection
+from sscard.errors import (
+    ApplicationTerminated,
+    ConditionsNotSatisfied,
+    FileNotFound,
+    SelectFailed,
+    SscardError,
+    error_for,
+)
+from sscard.finance import FinanceSession
+from sscard.keys import BankKeys, IssuerKeys
+from sscard.protocol import CardProtocol
+from sscard.social import SocialSecuritySession
+from sscard.spec_tables import Lifecycle
+
+__all__ = [
+    "CardOp",
+    "CardOperations",
+    "FakeCard",
+    "FakeCardOperations",
+    "Function",
+    "PresentedCard",
+    "SessionCardOperations",
+]
+
+
+class Function(enum.StrEnum):
+    """The two functions (applications) of the card (art. 2, 13)."""
+
+    SOCIAL = "social"
+    FINANCIAL = "financial"
+
+
+class CardOp(enum.StrEnum):
+    """The card commands a workflow may send (all need the issuer's or the bank's keys)."""
+
+    ACTIVATE = "activate"
+    BLOCK_APPLICATION = "block_application"
+    UNBLOCK_APPLICATION = "unblock_application"
+    BLOCK_CARD = "block_card"
+    UNBLOCK_PIN = "unblock_pin"
+    RESET_PIN = "reset_pin"
+
+
+@dataclass(frozen=True)
+class PresentedCard:
+    """What the card in the reader says about itself.
+
+    ``card_id``: the card identification code (EF05 record 1) in hex, None when the card cannot be read
+    (terminated: SELECT answers 6A81). ``card_number`` None when the access profile hides it. ``social`` /
+    ``financial``: each application's lifecycle, None when the card has no such application (a temporary
+    card has no financial one) or it could not be selected.
+    """
+
+    card_id: str | None
+    card_number: str | None
+    social: Lifecycle | None
+    financial: Lifecycle | None
+
+    @property
+    def terminated(self) -> bool:
+        return self.social is Lifecycle.TERMINATED
+
+    def lifecycle(self, function: Function) -> Lifecycle | None:
+        return self.social if function is Function.SOCIAL else self.financial
+
+
+@runtime_checkable
+class CardOperations(Protocol):
+    """The card in the window's reader, as the workflows use it."""
+
+    @property
+    def authorities(self) -> frozenset[Function]:
+        """The applications this terminal holds keys for (may change)."""
+        ...
+
+    def read_card_identity(self) -> PresentedCard: ...
+
+    def activate(self, function: Function) -> None: ...
+
+    def block_application(self, function: Function) -> None: ...
+
+    def unblock_application(self, function: Function) -> None: ...
+
+    def block_card(self) -> None:
+        """CARD BLOCK: every application terminated, irreversibly."""
+        ...
+
+    def unblock_pin(self, function: Function) -> None: ...
+
+    def reset_pin(self, function: Function, new_pin: str) -> None: ...
+
+    def pin_blocked(self, function: Function) -> bool:
+        """Whether the function's PIN is blocked (asked without spending a try)."""
+        ...
+
+
+class SessionCardOperations:
+    """:class:`CardOperations` over the host library's sessions on one connection."""
+
+    def __init__(self, connection: Connection | CardProtocol, *, issuer_keys: IssuerKeys | None = None,
+                 bank_keys: BankKeys | None = None) -> None:
+        protocol = connection if isinstance(connection, CardProtocol) else CardProtocol(connection)
+        self.social = SocialSecuritySession(protocol, keys=issuer_keys)
+        self.finance = FinanceSession(protocol, keys=bank_keys)
+        self._authorities = frozenset(
+            f for f, keys in ((Function.SOCIAL, issuer_keys), (Function.FINANCIAL, bank_keys)) if keys is not None)
+
+    @property
+    def authorities(self) -> frozenset[Function]:
+        return self._authorities
+
+    def _session(self, function: Function) -> SocialSecuritySession | FinanceSession:
+        return self.social if function is Function.SOCIAL else self.finance
+
+    def read_card_identity(self) -> PresentedCard:
+        social = self.social.lifecycle(refresh=True)
+        if social is Lifecycle.TERMINATED:
+            return PresentedCard(None, None, Lifecycle.TERMINATED, None)
+        info = self.social.read_card_info()
+        try:
+            financial: Lifecycle | None = self.finance.lifecycle(refresh=True)
+        except (FileNotFound, SelectFailed):
+            financial = None  # no financial application (temporary card, SSC-APP-5)
+        return PresentedCard(info.card_id.hex().upper(), info.card_number, social, financial)
+
+    def activate(self, function: Function) -> None:
+        self._session(function).activate()
+
+    def block_application(self, function: Function) -> None:
+        self._session(function).block_application()
+
+    def unblock_application(self, function: Function) -> None:
+        self._session(function).unblock_application()
+
+    def block_card(self) -> None:
+        # CARD BLOCK ends every application; either application's maintenance key may send it.
+        session = self.social if Function.SOCIAL in self._authorities else self.finance
+        session.block_card()
+
+    def unblock_pin(self, function: Function) -> None:
+        self._session(function).unblock_pin()
+
+    def reset_pin(self, function: Function, new_pin: str) -> None:
+        self._session(function).reset_pin(new_pin)
+
+    def pin_blocked(self, function: Function) -> bool:
+        return self._session(function).pin_status().blocked
+
+
+# ------------------------------------------------------------------------------------------ fake
+
+
+@dataclass
+class FakeCard:
+    """An in-memory card: identity, both lifecycles, PIN state. ``financial`` None: a temporary card."""
+
+    card_id: str
+    card_number: str
+    social: Lifecycle = Lifecycle.ISSUED
+    financial: Lifecycle | None = Lifecycle.ISSUED
+    pin_blocked: dict[Function, bool] = field(default_factory=lambda: {Function.SOCIAL: False,
+                                                                        Function.FINANCIAL: False})
+    commands: list[str] = field(default_factory=list)
+    """Every command the card executed, in order (``block_application:social``)."""
+
+
+class FakeCardOperations:
+    """:class:`CardOperations` over a :class:`FakeCard`, answering as the real card would (status words
+    6985 / 6A81 / 6A82 as :class:`~sscard.errors.ApduError` subclasses), with fault injection:
+    :meth:`fail_next` makes the next call of an operation raise."""
+
+    def __init__(self, card: FakeCard, authorities: frozenset[Function] | None = None) -> None:
+        self.card = card
+        self._authorities = authorities if authorities is not None else frozenset(Function)
+        self._faults: dict[str, list[BaseException | Callable[[], BaseException]]] = {}
+
+    @property
+    def authorities(self) -> frozenset[Function]:
+        return self._authorities
+
+    def fail_next(self, operation: str, error: BaseException | Callable[[], BaseException] | None = None) -> None:
+        """The next ``operation`` (``"block_card"``, ``"activate"``, ...) raises ``error`` (default: the card
+        answers 6985) without changing the card."""
+        self._faults.setdefault(operation, []).append(error if error is not None else (lambda: error_for(0x6985)))
+
+    def _maybe_fail(self, operation: str) -> None:
+        pending = self._faults.get(operation)
+        if pending:
+            fault = pending.pop(0)
+            raise fault() if callable(fault) else fault
+
+    def _lifecycle(self, function: Function) -> Lifecycle:
+        if self.card.social is Lifecycle.TERMINATED:
+            raise ApplicationTerminated(0x6A81, b"", "SELECT")
+        value = self.card.social if function is Function.SOCIAL else self.card.financial
+        if value is None:
+            raise FileNotFound(0x6A82, b"", "SELECT")
+        return value
+
+    def _set(self, function: Function, value: Lifecycle) -> None:
+        if function is Function.SOCIAL:
+            self.card.social = value
+        else:
+            self.card.financial = value
+
+    def _need(self, function: Function) -> None:
+        if function not in self._authorities:
+            raise SscardError(f"{function.value}: this terminal holds no keys for that application")
+
+    def read_card_identity(self) -> PresentedCard:
+        self._maybe_fail("read_card_identity")
+        if self.card.social is Lifecycle.TERMINATED:
+            return PresentedCard(None, None, Lifecycle.TERMINATED, None)
+        return PresentedCard(self.card.card_id, self.card.card_number, self.card.social, self.card.financial)
+
+    def _transition(self, op: str, function: Function, allowed: tuple[Lifecycle, ...], to: Lifecycle) -> None:
+        self._need(function)
+        current = self._lifecycle(function)
+        self._maybe_fail(op)
+        if current not in allowed:
+            raise ConditionsNotSatisfied(0x6985, b"", op.upper())
+        self._set(function, to)
+        self.card.commands.append(f"{op}:{function.value}")
+
+    def activate(self, function: Function) -> None:
+        self._transition("activate", function, (Lifecycle.ISSUED,), Lifecycle.ACTIVE)
+
+    def block_application(self, function: Function) -> None:
+        self._transition("block_application", function, (Lifecycle.ACTIVE, Lifecycle.BLOCKED), Lifecycle.BLOCKED)
+
+    def unblock_application(self, function: Function) -> None:
+        self._transition("unblock_application", function, (Lifecycle.BLOCKED,), Lifecycle.ACTIVE)
+
+    def block_card(self) -> None:
+        if not self._authorities:
+            raise SscardError("card block: this terminal holds no keys")
+        self._lifecycle(Function.SOCIAL)
+        self._maybe_fail("block_card")
+        self.card.social = Lifecycle.TERMINATED
+        if self.card.financial is not None:
+            self.card.financial = Lifecycle.TERMINATED
+        self.card.commands.append("block_card")
+
+    def unblock_pin(self, function: Function) -> None:
+        self._pin_command("unblock_pin", function)
+
+    def reset_pin(self, function: Function, new_pin: str) -> None:
+        self._pin_command("reset_pin", function)
+
+    def _pin_command(self, op: str, function: Function) -> None:
+        self._need(function)
+        if self._lifecycle(function) is not Lifecycle.ACTIVE:
+            raise ConditionsNotSatisfied(0x6985, b"", op.upper())
+        self._maybe_fail(op)
+        self.card.pin_blocked[function] = False
+        self.card.commands.append(f"{op}:{function.value}")
+
+    def pin_blocked(self, function: Function) -> bool:
+        self._lifecycle(function)
+        return self.card.pin_blocked.get(function, False)

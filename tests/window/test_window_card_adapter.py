@@ -1,0 +1,143 @@
+"""The window workflows over the host library's sessions (SessionCardOperations) on reference-model cards,
+personalised with the example holder and the example (TEST) issuer and bank keys."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import json
+from pathlib import Path
+
+import pytest
+from window_helpers import World
+
+from apdu_spec.model import CardModel, CardProfile
+from sscard import ModelConnection, SocialSecuritySession, load_key_file, personalise
+from sscard.errors import WrongPin
+from sscard.holder import parse_personalisation_data
+from sscard.keys import SoftwareBankKeys, SoftwareIssuerKeys
+from sscard.spec_tables import Lifecycle
+from sscard.window import (
+    Function,
+    SessionCardOperations,
+    Side,
+    activate_financial,
+    apply_for_card,
+    apply_for_replacement,
+    cancel_loss,
+    card_status,
+    collect_card,
+    issue_temporary_card,
+    present_card,
+    record_production,
+    register_person,
+    report_loss,
+    reset_pin,
+    restore_application,
+    unblock_pin,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+HOLDER = json.loads((ROOT / "examples" / "holder.json").read_text(encoding="utf-8"))
+SSN = HOLDER["holder"]["social_security_number"]
+
+
+@pytest.fixture(scope="module")
+def keys() -> tuple[SoftwareIssuerKeys, SoftwareBankKeys]:
+    issuer = load_key_file(ROOT / "examples" / "issuer-keys.json")
+    bank = load_key_file(ROOT / "examples" / "bank-keys.json")
+    assert isinstance(issuer, SoftwareIssuerKeys) and isinstance(bank, SoftwareBankKeys)
+    return issuer, bank
+
+
+def model_card(n: int, keys: tuple[SoftwareIssuerKeys, SoftwareBankKeys], *, temporary: bool = False,
+               issued: _dt.date = _dt.date(2025, 3, 3)) -> ModelConnection:
+    """A personalised (ISSUED) reference-model card with card-unique bytes ``n``."""
+    profile = dataclasses.replace(CardProfile.example(temporary=temporary), card_unique=n.to_bytes(8, "big"))
+    connection = ModelConnection(CardModel(profile))
+    obj = json.loads(json.dumps(HOLDER))
+    obj["card"].update(card_number=f"K{n:08d}", issue_date=issued.isoformat(),
+                       expiry_date=(issued + _dt.timedelta(days=90) if temporary
+                                    else issued.replace(year=issued.year + 10)).isoformat())
+    if temporary:
+        obj["card"]["card_type"] = "2"
+        del obj["finance"]
+    personalise(connection, parse_personalisation_data(obj), keys[0], bank_keys=None if temporary else keys[1])
+    connection.reset()
+    return connection
+
+
+def ops(connection: ModelConnection, keys: tuple[SoftwareIssuerKeys, SoftwareBankKeys],
+        side: Side) -> SessionCardOperations:
+    return SessionCardOperations(
+        connection,
+        issuer_keys=keys[0] if side in (Side.SOCIAL, Side.TERMINAL) else None,
+        bank_keys=keys[1] if side in (Side.BANK, Side.TERMINAL) else None)
+
+
+@pytest.mark.clause("SSC-WIN-4", "SSC-WIN-7", "SSC-WIN-8", "SSC-WIN-9", "SSC-WIN-14")
+def test_window_workflows_on_a_real_card_protocol(world: World, keys: tuple[SoftwareIssuerKeys,
+                                                                               SoftwareBankKeys]) -> None:
+    card = model_card(1, keys)
+    social, bank, terminal = (ops(card, keys, side) for side in (Side.SOCIAL, Side.BANK, Side.TERMINAL))
+    identity = social.read_card_identity()
+    assert identity.card_id is not None and identity.card_number == "K00000001"
+    assert (identity.social, identity.financial) == (Lifecycle.ISSUED, Lifecycle.ISSUED)
+
+    register_person(world.social, SSN, "张三", photo_on_file=True)
+    app = apply_for_card(world.social, SSN, bank="ICBC").application
+    assert app is not None
+    record_production(world.social, app.id, card_number="K00000001", card_id=identity.card_id)
+    collect_card(world.social, "K00000001", social)
+    activate_financial(world.bank, "K00000001", bank)
+    now = terminal.read_card_identity()
+    assert (now.social, now.financial) == (Lifecycle.ACTIVE, Lifecycle.ACTIVE)
+    assert present_card(world.terminal, terminal).usable
+
+    # art. 21: the social PIN locked by wrong entries, unlocked at the window; art. 20: reset
+    holder = SocialSecuritySession(card)
+    for _ in range(6):
+        with pytest.raises(WrongPin):
+            holder.verify_pin("000000")
+    assert social.pin_blocked(Function.SOCIAL)
+    unblock_pin(world.social, "K00000001", social)
+    assert not social.pin_blocked(Function.SOCIAL)
+    reset_pin(world.social, "K00000001", social, Function.SOCIAL, "975310")
+    SocialSecuritySession(card).verify_pin("975310")
+    reset_pin(world.bank, "K00000001", bank, Function.FINANCIAL, "8642")
+
+    # art. 14: a loss report, then a terminal blocks both applications on the card
+    report_loss(world.social_platform, "K00000001", Function.SOCIAL, formal=False)
+    verdict = present_card(world.terminal, terminal)
+    assert not verdict.usable and verdict.actions == ("block_application:social", "block_application:financial")
+    blocked = terminal.read_card_identity()
+    assert (blocked.social, blocked.financial) == (Lifecycle.BLOCKED, Lifecycle.BLOCKED)
+
+    # art. 15: found again: un-reported at the window, the bank unblocks its application
+    cancel_loss(world.social, "K00000001", Function.SOCIAL, social)
+    restore_application(world.bank, "K00000001", bank)
+    again = terminal.read_card_identity()
+    assert (again.social, again.financial) == (Lifecycle.ACTIVE, Lifecycle.ACTIVE)
+
+    # art. 16: formally lost, replaced: the old card is blocked for good when it turns up
+    report_loss(world.social, "K00000001", Function.SOCIAL, formal=True)
+    report_loss(world.bank, "K00000001", Function.FINANCIAL, formal=True)
+    apply_for_replacement(world.social, "K00000001", bank_loss_receipt="ICBC-LR-9")
+    verdict = present_card(world.terminal, terminal)
+    assert verdict.actions == ("block_card",)
+    assert terminal.read_card_identity().terminated
+    assert card_status(world.social, "K00000001").status == "replaced"
+
+
+@pytest.mark.clause("SSC-WIN-13")
+def test_temporary_card_on_a_real_card_protocol(world: World, keys: tuple[SoftwareIssuerKeys,
+                                                                           SoftwareBankKeys]) -> None:
+    temp = model_card(2, keys, temporary=True)
+    social = ops(temp, keys, Side.SOCIAL)
+    assert social.read_card_identity().financial is None  # no financial application (SSC-APP-5)
+    register_person(world.social, SSN, "张三", photo_on_file=True)
+    apply_for_card(world.social, SSN, bank="ICBC")
+    receipt = issue_temporary_card(world.social, SSN, social, card_number="K00000002", hospital_certificate="H-7")
+    assert receipt.card is not None and receipt.card.kind == "temporary"
+    assert social.read_card_identity().social is Lifecycle.ACTIVE
+    assert present_card(world.terminal, ops(temp, keys, Side.TERMINAL)).usable

@@ -1,0 +1,49 @@
+"""``sscard window …`` end to end (in process), on a SQLite file and, when reachable, PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from window_helpers import card_id_for, make_ssn
+
+from sscard.cli import main
+
+SSN = make_ssn(__import__("datetime").date(1990, 5, 17), 11)
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["window", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.clause("SSC-WIN-9")
+def test_cli_workflows_and_refusals(capsys: pytest.CaptureFixture[str], registry_url: str) -> None:
+    db = ["--db", registry_url, "--today", "2025-03-03"]
+    assert run(capsys, "init", *db)[0] == 0
+    assert run(capsys, "register", SSN, "李四", "--photo-on-file", *db)[0] == 0
+    code, out, _ = run(capsys, "apply", SSN, "--bank", "ICBC", "--json", *db)
+    receipt = json.loads(out)
+    assert code == 0 and receipt["application"]["deadline"] == "2025-04-14"
+    app_id = str(receipt["application"]["id"])
+    assert run(capsys, "produce", app_id, "--card-number", "K00000077", "--card-id", card_id_for(77), *db)[0] == 0
+    code, _, err = run(capsys, "report-loss", "K00000077", "--function", "social", "--formal", *db)
+    assert code == 1 and "art. 14" in err  # not collected yet: nothing to report lost
+    code, _, err = run(capsys, "replace", "K00000077", "--bank-receipt", "R1", *db)
+    assert code == 1 and err.startswith("sscard: error: art. 16") and len(err.strip().splitlines()) == 1
+    code, out, _ = run(capsys, "status", "K00000077", "--json", *db)
+    assert json.loads(out)["status"] == "awaiting_pickup"
+    code, out, _ = run(capsys, "audit", "--json", *db)
+    assert [e["action"] for e in json.loads(out)] == ["register_person", "apply_card", "record_production"]
+    code, _, err = run(capsys, "collect", "K00000077", *db)
+    assert code == 1 and "--keys" in err
+    code, out, _ = run(capsys, "pending", *db)
+    assert code == 0
+
+
+def test_cli_demo(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "demo")
+    assert code == 0
+    assert "blacklist hit" in out and "old card on the card itself: TERMINATED" in out
+    assert "terminal_block_card" in out

@@ -1,0 +1,97 @@
+"""Helpers of the window tests: people with valid social security numbers, fake cards, windows of each side."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import itertools
+from dataclasses import dataclass, field
+
+from sscard.holder import gb11643_check_character
+from sscard.spec_tables import Lifecycle
+from sscard.window import (
+    FakeCard,
+    FakeCardOperations,
+    FixedClock,
+    Function,
+    Registry,
+    Side,
+    Window,
+    add_years,
+    apply_for_card,
+    collect_card,
+    record_production,
+    register_person,
+)
+
+MONDAY = _dt.date(2025, 3, 3)
+_serial = itertools.count(1)
+
+
+def make_ssn(birth: _dt.date, sequence: int) -> str:
+    body = f"440203{birth:%Y%m%d}{sequence % 1000:03d}"
+    return body + gb11643_check_character(body)
+
+
+def card_id_for(n: int) -> str:
+    return f"440200D156000005{n:016X}"
+
+
+@dataclass
+class Issued:
+    ssn: str
+    card_number: str
+    card: FakeCard
+    application_id: int
+
+
+@dataclass
+class World:
+    registry: Registry
+    clock: FixedClock = field(default_factory=lambda: FixedClock(MONDAY))
+
+    def __post_init__(self) -> None:
+        self.social = self.window(Side.SOCIAL, "SG-SOCIAL-1")
+        self.social2 = self.window(Side.SOCIAL, "SG-SOCIAL-2")
+        self.bank = self.window(Side.BANK, "ICBC-SG-1", bank="ICBC")
+        self.social_platform = self.window(Side.SOCIAL_PLATFORM, "12333-hotline")
+        self.bank_platform = self.window(Side.BANK_PLATFORM, "ICBC-95588")
+        self.terminal = self.window(Side.TERMINAL, "hospital-1")
+
+    def window(self, side: Side, window_id: str, **kw: object) -> Window:
+        return Window(self.registry, operator=f"op-{window_id}", window_id=window_id, side=side, clock=self.clock,
+                      **kw)  # type: ignore[arg-type]
+
+    # ------------------------------------------------------------------ people and cards
+    def person(self, age: int = 30, *, photo: bool = True, insured: bool = True) -> str:
+        n = next(_serial)
+        birth = add_years(self.clock.today(), -age) - _dt.timedelta(days=1 + n % 300)
+        ssn = make_ssn(birth, n)
+        register_person(self.social, ssn, f"测试{n}", photo_on_file=photo, insured=insured)
+        return ssn
+
+    def new_card(self, *, temporary: bool = False) -> FakeCard:
+        n = next(_serial)
+        return FakeCard(card_id_for(n), f"K{n:07d}0", Lifecycle.ISSUED, None if temporary else Lifecycle.ISSUED)
+
+    def ops(self, card: FakeCard, side: Side = Side.SOCIAL) -> FakeCardOperations:
+        authorities = {Side.SOCIAL: {Function.SOCIAL}, Side.BANK: {Function.FINANCIAL},
+                       Side.TERMINAL: {Function.SOCIAL, Function.FINANCIAL}}.get(side, set())
+        return FakeCardOperations(card, frozenset(authorities))
+
+    def produce(self, application_id: int) -> FakeCard:
+        card = self.new_card()
+        record_production(self.social, application_id, card_number=card.card_number, card_id=card.card_id)
+        return card
+
+    def issued(self, age: int = 30, *, financial: bool = False) -> Issued:
+        """A person with a collected card (social function active; financial too when asked)."""
+        ssn = self.person(age)
+        app = apply_for_card(self.social, ssn, bank="ICBC").application
+        assert app is not None
+        card = self.produce(app.id)
+        collect_card(self.social, card.card_number, self.ops(card))
+        if financial:
+            from sscard.window import activate_financial
+
+            activate_financial(self.bank, card.card_number, self.ops(card, Side.BANK))
+        return Issued(ssn, card.card_number, card, app.id)
