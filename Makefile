@@ -9,11 +9,12 @@ JAVA_SOURCES := $(shell find applet simulator/src -name '*.java' 2>/dev/null) po
 MVN := mvn -B -q -ntp
 PYTEST_ARGS ?=
 
-.PHONY: help setup system-deps build spec spec-check lint test test-java test-python demo bench clean
+.PHONY: help setup system-deps build spec spec-check lint test test-thorough test-java test-python demo bench clean
 
 help:
 	@echo "make demo   - start the virtual card and run a session against it"
 	@echo "make test   - run all tests (Java, spec drift, lint, types, Python on model/simulator/PC-SC)"
+	@echo "make test-thorough - the property-based suites with far larger budgets"
 	@echo "make spec   - regenerate the Java constants, Python tables and docs/spec.md from apdu_spec/"
 	@echo "make bench  - transport benchmarks"
 
@@ -52,6 +53,10 @@ test-python: setup build
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test: spec-check lint test-java test-python
+
+# The property-based suites with the `thorough` hypothesis profile (far more examples and steps).
+test-thorough: setup build
+	HYPOTHESIS_PROFILE=thorough $(PY) -m pytest tests/properties $(PYTEST_ARGS)
 
 demo: setup build
 	$(PY) examples/demo.py

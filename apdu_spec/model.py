@@ -163,7 +163,7 @@ class CardProfile:
                     "07": "K12345678",
                 },
                 "EF06": {
-                    "08": "440203199001011234",
+                    "08": "440203199001011231",  # GB 11643 check character 1
                     "09": "张三",
                     "0A": "1",
                     "0B": "01",
@@ -214,6 +214,34 @@ def install_data(spec: Spec, app: str, profile: CardProfile) -> bytes:
             raise ValueError(f"install field {app}.{f.name} must be {f.length} bytes, got {len(value)}")
         out += value
     return out
+
+
+_Parsed = tuple[int, int, int, int, bytes, "int | None"]
+MAX_APDU = 260  # SSC-APDU-1: the card's APDU buffer (jCardSim's) holds 5 header bytes and 255 data bytes
+
+
+def _parse_apdu(apdu: bytes) -> _Parsed:
+    """Step 1 of the check order (SSC-APDU-1): a short APDU of ISO 7816-3 case 1-4, at most
+    MAX_APDU bytes; anything else (too short, extended length, Lc not matching) is WRONG_LENGTH."""
+    if len(apdu) < 4 or len(apdu) > MAX_APDU:
+        raise _Sw("WRONG_LENGTH")
+    cla, ins, p1, p2 = apdu[:4]
+    le: int | None = None
+    if len(apdu) == 4:
+        data = b""
+    elif len(apdu) == 5:
+        data, le = b"", apdu[4] or 256
+    else:
+        lc, body = apdu[4], apdu[5:]
+        if lc == 0:
+            raise _Sw("WRONG_LENGTH")  # extended length
+        if len(body) == lc:
+            data = body
+        elif len(body) == lc + 1:
+            data, le = body[:lc], body[lc] or 256
+        else:
+            raise _Sw("WRONG_LENGTH")
+    return cla, ins, p1, p2, data, le
 
 
 # ------------------------------------------------------------------------------------ state
@@ -404,6 +432,12 @@ class CardModel:
         st.current_ef = None
 
     def _transmit(self, apdu: bytes) -> tuple[bytes, int]:
+        # step 1, at the transport: a malformed APDU never reaches an application, so it answers
+        # 6700 whatever is selected and spends no challenge (SSC-APDU-1)
+        try:
+            parsed = _parse_apdu(apdu)
+        except _Sw as e:
+            return b"", self.spec.sw(e.name)
         # Java Card runtime: applet selection (SSC-APP-2, SSC-APP-3)
         if len(apdu) >= 5 and apdu[:4] == b"\x00\xa4\x04\x00" and len(apdu) >= 5 + apdu[4] and apdu[4] > 0:
             aid = apdu[5 : 5 + apdu[4]]
@@ -415,14 +449,14 @@ class CardModel:
                     self._selected = name
                     break
             else:
-                if self._selected is None:
-                    return b"", self.spec.sw("SELECT_FAILED")
+                if self._selected is None:  # as a GlobalPlatform card's security domain answers
+                    return b"", self.spec.sw("FILE_NOT_FOUND")
         if self._selected is None:
             return b"", self.spec.sw("COMMAND_NOT_ALLOWED")
         st = self._apps[self._selected]
         self._current: Command | None = None
         try:
-            data = self._process(st, apdu)
+            data = self._process(st, apdu, parsed)
             sw_name, param = "OK", 0
         except _Sw as e:
             data, sw_name, param = b"", e.name, e.param
@@ -439,28 +473,10 @@ class CardModel:
             raise ModelError(f"{where} would answer {sw_name}, which the spec does not list for it")
 
     # ------------------------------------------------------------------------ check order
-    def _process(self, st: _AppState, apdu: bytes) -> bytes:
+    def _process(self, st: _AppState, apdu: bytes, parsed: _Parsed) -> bytes:
         # step 0: the challenge is good for this command only (SSC-SM-1)
         challenge, st.challenge = st.challenge, None
-        # step 1: APDU format (SSC-APDU-1)
-        if len(apdu) < 4:
-            raise _Sw("WRONG_LENGTH")
-        cla, ins, p1, p2 = apdu[:4]
-        le: int | None = None
-        if len(apdu) == 4:
-            data = b""
-        elif len(apdu) == 5:
-            data, le = b"", apdu[4] or 256
-        else:
-            lc, body = apdu[4], apdu[5:]
-            if lc == 0:
-                raise _Sw("WRONG_LENGTH")  # extended length
-            if len(body) == lc:
-                data = body
-            elif len(body) == lc + 1:
-                data, le = body[:lc], body[lc] or 256
-            else:
-                raise _Sw("WRONG_LENGTH")
+        cla, ins, p1, p2, data, le = parsed
         app = st.app
         # step 2, 3: CLA, INS, pair (SSC-APDU-4)
         if cla not in app.clas:

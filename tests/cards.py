@@ -18,10 +18,11 @@ from dataclasses import dataclass
 import pytest
 
 from apdu_spec import load
-from apdu_spec.model import CardModel, CardProfile, install_data
+from apdu_spec.model import CardModel, CardProfile
 from apdu_spec.perso import bring_to_state, personalise
 from jcardsim_bridge import AppletSpec, CardControl
 from sscard import Connection, ModelConnection, PcscConnection
+from sscard.connection import default_applets
 
 REAL_READER_ENV = "SSCARD_REAL_READER"
 REAL_DESTRUCTIVE_ENV = "SSCARD_REAL_CARD_DESTRUCTIVE"
@@ -37,13 +38,7 @@ def card_kinds() -> list[str]:
 
 def applets_for(profile: CardProfile) -> list[AppletSpec]:
     """The applets (with install data) a vendor would install for ``profile``."""
-    applets = []
-    for name, app in SPEC.applications.items():
-        if name == "PBOC" and profile.pboc is None:
-            continue  # a temporary card carries no financial application
-        applets.append(AppletSpec(f"{app.java_package}.{app.applet_class}", app.aid,
-                                  install_data(SPEC, name, profile)))
-    return applets
+    return default_applets(profile)
 
 
 def bring_up(connection: Connection, profile: CardProfile, state: str, pboc_state: str | None) -> None:

@@ -280,9 +280,21 @@ def test_runtime_selection(spec: Spec) -> None:
     card = CardModel.personalised(CardProfile.example(temporary=True), spec=spec)
     send = sender(card)
     assert send("00B2012C00")[1] == 0x6986
-    assert send("00A4040008" + PBOC_AID)[1] == 0x6999
+    assert send("00A4040008" + PBOC_AID)[1] == 0x6A82  # from the card: nothing selected
     select(card, spec, "SSSE")
     assert send("00A4040008" + PBOC_AID)[1] == 0x6A82
+
+
+@pytest.mark.clause("SSC-APDU-1", "SSC-SM-1")
+def test_malformed_apdu_is_refused_at_the_transport(active: CardModel, spec: Spec) -> None:
+    send = sender(active)
+    select(active, spec, "SSSE")
+    get_challenge(spec, "SSSE", active.transmit)
+    for bad in ("00B2", "00B2012C0000", "00B2012C000000", "0020000003123456FFFF", "00DC012CFF" + "00" * 256):
+        assert send(bad)[1] == 0x6700, bad
+        assert active.has_challenge("SSSE"), f"{bad} spent the challenge"
+    active.power_cycle()
+    assert send("00B2")[1] == 0x6700  # whatever is selected (here: nothing)
 
 
 @pytest.mark.clause("SSC-FIN-1", "SSC-FIN-2", "SSC-FIN-3")

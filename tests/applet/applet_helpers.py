@@ -1,0 +1,136 @@
+"""Raw-APDU helpers for the applet tests: no host library, only the spec's builders and crypto.
+
+Every test in this directory runs on each card kind (model, simulator, pcsc): the same APDUs, the
+same expected status words and data. Random challenges differ between kinds, so MAC'd commands and
+cryptograms are computed from each card's own challenge.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from apdu_spec import load
+from apdu_spec.model import AppProfile, CardProfile
+from apdu_spec.perso import build, build_mac
+from sscard import crypto
+
+SPEC = load()
+SSSE = SPEC.applications["SSSE"]
+PBOC = SPEC.applications["PBOC"]
+PROFILE = CardProfile.example()
+SSSE_KEYS = PROFILE.ssse.keys
+assert PROFILE.pboc is not None
+PBOC_KEYS = PROFILE.pboc.keys
+PIN = "123456"
+FIN_PIN = "1234"
+TDES = crypto.Algorithm.TDES
+
+
+class Card(Protocol):
+    def transmit(self, apdu: bytes) -> bytes: ...
+
+    def reset(self) -> None: ...
+
+
+def h(text: str) -> bytes:
+    return bytes.fromhex(text.replace(" ", ""))
+
+
+def send(card: Card, apdu: bytes | str) -> tuple[bytes, int]:
+    """Sends an APDU (bytes or hex); returns (data, SW)."""
+    resp = card.transmit(h(apdu) if isinstance(apdu, str) else apdu)
+    return resp[:-2], int.from_bytes(resp[-2:], "big")
+
+
+def sw(card: Card, apdu: bytes | str) -> int:
+    return send(card, apdu)[1]
+
+
+def select(card: Card, app: str = "SSSE") -> bytes:
+    data, status = send(card, build(SPEC, app, "SELECT", SPEC.applications[app].aid, p1=4, p2=0))
+    assert status == 0x9000, f"SELECT {app}: {status:04X}"
+    return data
+
+
+def fci(app: str, state_code: int) -> bytes:
+    """The FCI an application SELECT answers (SSC-APP-3)."""
+    a = SPEC.applications[app]
+    body = bytes([0x84, len(a.aid)]) + a.aid + bytes([0x8A, 1, state_code]) + a.fci_proprietary
+    return bytes([0x6F, len(body)]) + body
+
+
+def challenge(card: Card, n: int = 4) -> bytes:
+    data, status = send(card, "008400 00" + f"{n:02X}")
+    assert status == 0x9000 and len(data) == n
+    return data
+
+
+def mac_command(
+    card: Card,
+    app: str,
+    name: str,
+    key: bytes,
+    data: bytes = b"",
+    *,
+    p1: int | None = None,
+    p2: int | None = None,
+    n: int = 4,
+    corrupt: bool = False,
+) -> int:
+    """GET CHALLENGE, then the MAC'd command under ``key`` (a wrong MAC when ``corrupt``); its SW."""
+    apdu = build_mac(SPEC, app, name, key, challenge(card, n), data, p1=p1, p2=p2)
+    if corrupt:
+        apdu = apdu[:-1] + bytes([apdu[-1] ^ 0x01])
+    return sw(card, apdu)
+
+
+def external_authenticate(card: Card, app: str, key_id: int, key: bytes, *, n: int = 8, good: bool = True) -> int:
+    """GET CHALLENGE, then EXTERNAL AUTHENTICATE with key ``key_id``; its SW."""
+    ch = challenge(card, n)
+    cryptogram = crypto.tdes_encrypt_ecb(key, crypto.command_mac_iv(ch))
+    if not good:
+        cryptogram = bytes([cryptogram[0] ^ 0xFF]) + cryptogram[1:]
+    return sw(card, build(SPEC, app, "EXTERNAL_AUTHENTICATE", cryptogram, p1=0, p2=key_id))
+
+
+def social_pin(pin: str) -> bytes:
+    return crypto.social_pin_bcd(pin)
+
+
+def verify(card: Card, pin: str = PIN) -> int:
+    return sw(card, build(SPEC, "SSSE", "VERIFY", social_pin(pin)))
+
+
+def fin_verify(card: Card, pin: str = FIN_PIN) -> int:
+    return sw(card, build(SPEC, "PBOC", "VERIFY", crypto.iso9564_format2_block(pin)))
+
+
+def read(card: Card, sfi: int, record: int, mode: int = 4, le: int | None = 0) -> tuple[bytes, int]:
+    apdu = bytes([0x00, 0xB2, record, sfi << 3 | mode]) + (b"" if le is None else bytes([le]))
+    return send(card, apdu)
+
+
+def record_bytes(app: str, file: str, number: int, values: dict[str, str | bytes] | None = None) -> bytes:
+    """A complete record of the layout with the given values (tag hex -> value), padding elsewhere."""
+    from apdu_spec.model import encode_record, encode_value
+
+    rec = SPEC.applications[app].files[file].record(number)
+    assert rec is not None
+    values = values or {}
+    given = {i.tag: encode_value(i, values[i.tag.hex().upper()]) for i in rec.items if i.tag.hex().upper() in values}
+    return encode_record(rec, given)
+
+
+def personalised_record(app: str, file: str, number: int, profile: CardProfile = PROFILE) -> bytes:
+    """The record as apdu_spec.perso.personalise writes it from ``profile``."""
+    ap: AppProfile | None = profile.ssse if app == "SSSE" else profile.pboc
+    assert ap is not None
+    return record_bytes(app, file, number, dict(ap.data.get(file, {})))
+
+
+def enciphered(key: bytes, data: bytes) -> bytes:
+    return crypto.encipher_data(key, data, TDES)
+
+
+def put_key_data(transport: bytes, value: bytes) -> bytes:
+    return enciphered(transport, value) + crypto.key_check_value(value, TDES)

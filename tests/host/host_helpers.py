@@ -1,0 +1,78 @@
+"""Helpers of the host tests (importable: this directory is on sys.path)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from cards import CardFactory
+
+from sscard import (
+    CardProtocol,
+    Connection,
+    FinanceSession,
+    Lifecycle,
+    PersonalisationData,
+    SocialSecuritySession,
+    SoftwareBankKeys,
+    SoftwareIssuerKeys,
+    load_personalisation_file,
+    personalise,
+)
+from sscard.keys import CardIdentity
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples"
+HOLDER_FILE = EXAMPLES / "holder.json"
+ISSUER_KEYS_FILE = EXAMPLES / "issuer-keys.json"
+BANK_KEYS_FILE = EXAMPLES / "bank-keys.json"
+
+ISSUER_KEYS = SoftwareIssuerKeys.load(ISSUER_KEYS_FILE)
+BANK_KEYS = SoftwareBankKeys.load(BANK_KEYS_FILE)
+HOLDER = load_personalisation_file(HOLDER_FILE)
+INITIAL_PIN = HOLDER.social.initial_pin
+FINANCE_PIN = "1234"
+assert HOLDER.finance is not None and HOLDER.finance.initial_pin == FINANCE_PIN
+
+# The example card of apdu_spec.model.CardProfile.example() (the card kinds are installed with it).
+EXAMPLE_UNIQUE = bytes.fromhex("1122334455667788")
+
+
+def with_holder(data: PersonalisationData, **changes: Any) -> PersonalisationData:
+    return dataclasses.replace(data, holder=dataclasses.replace(data.holder, **changes))
+
+
+MakeCard = Callable[..., Connection]
+
+
+def personalised_card(card_factory: CardFactory, state: str = "ACTIVE", *, data: PersonalisationData = HOLDER,
+                      finance: bool = True, finance_state: str | None = None) -> Connection:
+    """A fresh card of the factory's kind, personalised through sscard from ``data`` and the example keys,
+    brought to ``state`` (ISSUED / ACTIVE / BLOCKED / TERMINATED) with the library's own commands, then
+    power-cycled."""
+    connection = card_factory(state="PERSONALISATION")
+    personalise(connection, data, ISSUER_KEYS, bank_keys=BANK_KEYS if finance else None)
+    protocol = CardProtocol(connection)
+    if finance and state != "TERMINATED":  # CARD BLOCK ends both applications
+        _bring(FinanceSession(protocol, keys=BANK_KEYS), finance_state or state)
+    _bring(SocialSecuritySession(protocol, keys=ISSUER_KEYS), state)
+    connection.reset()
+    return connection
+
+
+def _bring(session: SocialSecuritySession | FinanceSession, state: str) -> None:
+    if state in ("ACTIVE", "BLOCKED"):
+        session.activate()
+    if state == "BLOCKED":
+        session.block_application()
+    if state == "TERMINATED":
+        session.block_card()
+    expected = Lifecycle[state]
+    assert session.lifecycle(refresh=True) is expected
+
+
+def other_card() -> CardIdentity:
+    """Another card of the same city: the same masters give it other keys."""
+    return CardIdentity(ISSUER_KEYS.city_code, bytes.fromhex("8877665544332211"))

@@ -1,0 +1,269 @@
+"""The card commands of the ``sscard`` CLI, called as ``sscard.cli.main([...])`` with the test's card lent
+through the one seam the CLI opens cards with (``sscard.cli._card.open_connection``): exit codes, one-line
+errors, --json shapes (docs/cli.md), PINs only through stdin."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cards import CardFactory
+from host_helpers import BANK_KEYS_FILE, HOLDER_FILE, INITIAL_PIN, ISSUER_KEYS, ISSUER_KEYS_FILE
+
+from sscard import Connection, Lifecycle, SocialSecuritySession
+from sscard.cli import _card, main
+
+KEYS = str(ISSUER_KEYS_FILE)
+BANK = str(BANK_KEYS_FILE)
+
+
+class Lent:
+    """The test's card lent to one CLI call: the CLI closing it leaves it open for the test."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    @property
+    def description(self) -> str:
+        return self.connection.description
+
+    @property
+    def atr(self) -> bytes:
+        return self.connection.atr
+
+    def transmit(self, apdu: bytes) -> bytes:
+        return self.connection.transmit(apdu)
+
+    def reset(self) -> None:
+        self.connection.reset()
+
+    def close(self) -> None:
+        pass
+
+
+class Cli:
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+        self.monkeypatch = monkeypatch
+        self.capsys = capsys
+        self.readers: list[str | None] = []
+
+    def insert(self, connection: Connection | None) -> None:
+        def open_connection(reader: str | None) -> Any:
+            self.readers.append(reader)
+            if connection is None:
+                raise AssertionError("the CLI opened the card although it should have stopped before")
+            return Lent(connection)
+
+        self.monkeypatch.setattr(_card, "open_connection", open_connection)
+
+    def __call__(self, *argv: str, stdin: str = "") -> tuple[int, str, str]:
+        self.monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        code = main(list(argv))
+        out, err = self.capsys.readouterr()
+        return code, out, err
+
+    def json(self, *argv: str, stdin: str = "") -> Any:
+        code, out, err = self(*argv, "--json", stdin=stdin)
+        assert code == 0, err
+        return json.loads(out)
+
+    def error(self, *argv: str, stdin: str = "") -> str:
+        code, out, err = self(*argv, stdin=stdin)
+        assert code != 0 and out == ""
+        lines = err.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("sscard: error: "), err
+        assert "Traceback" not in err
+        return lines[0].removeprefix("sscard: error: ")
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Cli:
+    return Cli(monkeypatch, capsys)
+
+
+@pytest.mark.clause("SSC-PERSO-2", "SSC-LC-3", "SSC-LC-4", "SSC-ACC-2")
+def test_personalise_info_activate(card_factory: CardFactory, cli: Cli) -> None:
+    cli.insert(card_factory(state="PERSONALISATION"))
+    report = cli.json("personalise", "--holder", str(HOLDER_FILE), "--keys", KEYS, "--reader", "R1")
+    assert cli.readers == ["R1"]
+    assert report["card_id"] == "440200D1560000051122334455667788" and report["test_keys"] is True
+    assert report["applications"] == {"social": "ISSUED", "finance": None}
+    assert "EF06" in report["checked"]
+    info = cli.json("info")
+    assert info["applications"]["social"] == {"present": True, "aid": "7378312E73682EC9E7BBE1B1A3D5CF",
+                                              "lifecycle": "ISSUED", "pin": None}
+    assert info["applications"]["finance"]["lifecycle"] == "PERSONALISATION"
+    assert info["holder"]["name"] == "张三" and info["card"]["card_number"] == "K12345678"
+    assert cli.json("app", "activate", "--keys", KEYS) == {"app": "social", "action": "app activate",
+                                                           "lifecycle": "ACTIVE"}
+    status = cli.json("pin", "status")
+    assert status == {"app": "social", "lifecycle": "ACTIVE", "tries_left": 6, "limit": None, "verified": False,
+                      "blocked": False}
+
+
+@pytest.mark.clause("SSC-PERSO-2", "SSC-SM-5")
+def test_personalise_with_bank_keys(card_factory: CardFactory, cli: Cli) -> None:
+    cli.insert(card_factory(state="PERSONALISATION"))
+    report = cli.json("personalise", "--holder", str(HOLDER_FILE), "--keys", KEYS, "--bank-keys", BANK)
+    assert report["applications"] == {"social": "ISSUED", "finance": "ISSUED"}
+    assert cli.json("app", "activate", "--app", "finance", "--keys", BANK)["lifecycle"] == "ACTIVE"
+    assert cli.json("pin", "status", "--app", "finance")["tries_left"] == 3
+
+
+@pytest.mark.clause("SSC-FILE-2", "SSC-PIN-5")
+def test_info(card: Connection, cli: Cli) -> None:
+    cli.insert(card)
+    info = cli.json("info")
+    assert set(info) == {"card", "holder", "restricted", "applications"}
+    assert set(info["card"]) == {"card_id", "area_code", "card_unique", "card_type", "spec_version", "issuer_org",
+                                 "issue_date", "expiry_date", "card_number"}
+    assert set(info["holder"]) == {"social_security_number", "name", "name_extension", "sex", "ethnicity",
+                                   "birthplace", "birth_date"}
+    assert info["card"]["issue_date"] == "2024-01-01" and info["holder"]["birth_date"] == "1990-01-01"
+    assert info["applications"]["social"]["pin"] == {"tries_left": 6, "limit": None, "verified": False,
+                                                     "blocked": False}
+    assert info["applications"]["finance"]["pin"]["tries_left"] == 3
+    assert info["restricted"] == []
+    code, out, err = cli("info")
+    assert code == 0 and err == ""
+    assert "张三" in out and "social     ACTIVE, PIN 6 tries left" in out
+
+
+@pytest.mark.clause("SSC-PIN-2", "SSC-PIN-4", "SSC-PIN-7", "SSC-PIN-10")
+def test_pin_verify_and_change_through_stdin(card: Connection, cli: Cli) -> None:
+    cli.insert(card)
+    assert cli.error("pin", "verify", stdin="111111\n") == "VERIFY: wrong PIN: 5 tries left (SW 63C5)"
+    code, out, err = cli("pin", "verify", stdin="123456\n")
+    assert code == 0 and "PIN correct" in out and "123456" not in out + err
+    assert cli.json("pin", "verify", stdin="123456\n") == {
+        "app": "social", "action": "verify", "lifecycle": "ACTIVE",
+        "pin": {"tries_left": None, "limit": None, "verified": True, "blocked": False}}
+    assert cli.json("pin", "change", stdin="123456\n654321\n")["pin"]["verified"] is True
+    assert cli.error("pin", "verify", stdin="123456\n").startswith("VERIFY: wrong PIN")
+    assert cli("pin", "verify", stdin="654321\n")[0] == 0
+    assert cli.error("pin", "verify", stdin="12a\n").startswith("social security PIN: PIN must contain only")
+    assert cli.error("pin", "verify") == "social PIN: no PIN on stdin (one PIN per line)"
+    with pytest.raises(SystemExit) as usage:
+        main(["pin", "verify", "--pin", "123456"])  # PINs never on the command line
+    assert usage.value.code == 2
+
+
+@pytest.mark.clause("SSC-PIN-3", "SSC-PIN-8", "SSC-PIN-9")
+def test_pin_unblock_and_reset(active_card: Connection, cli: Cli) -> None:
+    cli.insert(active_card)
+    for _ in range(6):
+        cli("pin", "verify", stdin="000000\n")
+    assert cli.json("pin", "status")["blocked"] is True
+    assert cli.error("pin", "verify", stdin=f"{INITIAL_PIN}\n").startswith("VERIFY: the PIN is blocked")
+    with pytest.raises(SystemExit) as usage:
+        main(["pin", "unblock"])  # --keys is required
+    assert usage.value.code == 2
+    unblocked = cli.json("pin", "unblock", "--keys", KEYS)
+    assert unblocked["pin"]["tries_left"] == 6 and unblocked["action"] == "unblock"
+    assert cli("pin", "verify", stdin=f"{INITIAL_PIN}\n")[0] == 0
+    assert cli.json("pin", "reset", "--keys", KEYS, stdin="24680\n")["pin"]["tries_left"] == 6
+    assert cli("pin", "verify", stdin="24680\n")[0] == 0
+
+
+@pytest.mark.clause("SSC-LC-5", "SSC-LC-6", "SSC-LC-7", "SSC-PIN-12")
+def test_app_block_unblock_and_card_block(active_card: Connection, cli: Cli) -> None:
+    cli.insert(active_card)
+    assert cli.json("app", "block", "--keys", KEYS)["lifecycle"] == "BLOCKED"
+    assert cli.error("pin", "verify", stdin=f"{INITIAL_PIN}\n").startswith("VERIFY: ")
+    assert cli.json("app", "unblock", "--keys", KEYS)["lifecycle"] == "ACTIVE"
+    assert cli.error("card", "block", "--keys", KEYS) == "card block cannot be undone: confirm with --yes"
+    assert SocialSecuritySession(active_card).lifecycle(refresh=True) is Lifecycle.ACTIVE
+    assert cli.json("card", "block", "--keys", KEYS, "--yes") == {"app": "social", "action": "card block",
+                                                                  "lifecycle": "TERMINATED"}
+    info = cli.json("info")
+    assert info["applications"]["social"]["lifecycle"] == "TERMINATED" and info["card"] is None
+    assert info["applications"]["finance"]["lifecycle"] == "TERMINATED"
+    assert "terminated" in cli.error("app", "unblock", "--keys", KEYS)
+
+
+@pytest.mark.clause("SSC-PIN-1", "SSC-KEY-2", "SSC-SM-5")
+def test_finance_app(active_card: Connection, cli: Cli) -> None:
+    cli.insert(active_card)
+    assert cli.json("pin", "status", "--app", "finance")["tries_left"] == 3
+    assert cli("pin", "verify", "--app", "finance", stdin="1234\n")[0] == 0
+    assert "changed at the bank" in cli.error("pin", "change", "--app", "finance")
+    assert "this is a social security (SSSE) key file" in cli.error("pin", "reset", "--app", "finance",
+                                                                    "--keys", KEYS, stdin="4321\n")
+    assert cli.json("pin", "reset", "--app", "finance", "--keys", BANK, stdin="4321\n")["app"] == "finance"
+    assert cli("pin", "verify", "--app", "finance", stdin="4321\n")[0] == 0
+    assert cli.json("pin", "status")["tries_left"] == 6  # the social PIN untouched
+
+
+@pytest.mark.clause("SSC-FILE-1", "SSC-KEY-1")
+def test_bad_files_fail_before_the_card_is_touched(tmp_path: Path, cli: Cli) -> None:
+    cli.insert(None)
+    holder = json.loads(HOLDER_FILE.read_text(encoding="utf-8"))
+    holder["holder"]["name"] = "张" * 15 + "A"
+    bad_holder = tmp_path / "holder.json"
+    bad_holder.write_text(json.dumps(holder, ensure_ascii=False), encoding="utf-8")
+    assert cli.error("personalise", "--holder", str(bad_holder), "--keys", KEYS) == \
+        "holder.name: 31 bytes in GBK, at most 30"
+    holder = json.loads(HOLDER_FILE.read_text(encoding="utf-8"))
+    holder["holder"]["birth_date"] = "2023-02-30"
+    bad_holder.write_text(json.dumps(holder, ensure_ascii=False), encoding="utf-8")
+    assert cli.error("personalise", "--holder", str(bad_holder), "--keys", KEYS) == \
+        "holder.birth_date: not a real date (YYYY-MM-DD)"
+    keys = json.loads(ISSUER_KEYS_FILE.read_text(encoding="utf-8"))
+    keys["master_keys"]["MAINT"]["value"] = "00"
+    bad_keys = tmp_path / "keys.json"
+    bad_keys.write_text(json.dumps(keys), encoding="utf-8")
+    assert cli.error("personalise", "--holder", str(HOLDER_FILE), "--keys", str(bad_keys)) == \
+        "keys.json: master_keys.MAINT.value: 1 bytes, a key has 16"
+    assert cli.error("app", "activate", "--keys", str(bad_keys)).startswith("keys.json: master_keys.MAINT")
+    assert cli.error("pin", "reset", "--keys", str(bad_keys), stdin="24680\n").startswith("keys.json: ")
+    assert cli.error("card", "block", "--keys", str(bad_keys), "--yes").startswith("keys.json: ")
+    assert cli.readers == []
+
+
+@pytest.mark.clause("SSC-LC-3")
+def test_personalise_refuses_a_personalised_card(card: Connection, cli: Cli) -> None:
+    cli.insert(card)
+    message = cli.error("personalise", "--holder", str(HOLDER_FILE), "--keys", KEYS)
+    assert message == ("the social security application is ACTIVE, not PERSONALISATION: this card has been "
+                       "personalised already")
+
+
+@pytest.mark.clause("SSC-KEY-4")
+def test_keys_of_another_card_fail_with_one_line(card: Connection, cli: Cli) -> None:
+    """The example profile card does not hold keys derived from the example masters: refused, one line."""
+    cli.insert(card)
+    assert cli.error("app", "block", "--keys", KEYS) == \
+        "APPLICATION BLOCK: Secure messaging data object incorrect (wrong MAC) (SW 6988)"
+    assert ISSUER_KEYS.city_code == "440200"
+
+
+@pytest.mark.clause("SSC-APP-2")
+def test_no_card_is_one_line(monkeypatch: pytest.MonkeyPatch, cli: Cli) -> None:
+    from sscard.errors import NoReaderError
+
+    def no_reader(reader: str | None) -> Any:
+        raise NoReaderError("no reader holds a card (readers: none)")
+
+    monkeypatch.setattr(_card, "open_connection", no_reader)
+    assert cli.error("info") == "no reader holds a card (readers: none)"
+
+
+@pytest.mark.clause("SSC-ACC-2", "SSC-ACC-1")
+def test_info_on_a_profile_3_card(card_factory: CardFactory, cli: Cli) -> None:
+    import dataclasses
+
+    from host_helpers import HOLDER, personalised_card
+
+    data = dataclasses.replace(HOLDER, card=dataclasses.replace(HOLDER.card, spec_version="3.00"),
+                               social=dataclasses.replace(HOLDER.social, access_profile="3.0"))
+    cli.insert(personalised_card(card_factory, "ACTIVE", data=data, finance=False))
+    info = cli.json("info")
+    assert info["restricted"] == ["card_number", "holder"] and info["holder"] is None
+    assert info["card"]["card_number"] is None and info["card"]["spec_version"] == "3.00"
+    code, out, _ = cli("info")
+    assert code == 0 and "(restricted)" in out and "give --keys" in out
+    info = cli.json("info", "--keys", KEYS)
+    assert info["restricted"] == [] and info["holder"]["name"] == "张三"

@@ -1,0 +1,149 @@
+"""Issuer operations through the session, on cards personalised by sscard with the example keys."""
+
+from __future__ import annotations
+
+import pytest
+from host_helpers import INITIAL_PIN, ISSUER_KEYS, other_card
+
+from sscard import (
+    ApplicationTerminated,
+    CardAuthenticationFailed,
+    ConditionsNotSatisfied,
+    Connection,
+    FinanceSession,
+    HolderDataError,
+    Lifecycle,
+    PinBlocked,
+    RecordingTracer,
+    SecurityConditionNotSatisfied,
+    SocialSecuritySession,
+    SscardError,
+    WrongPin,
+)
+from sscard.keys import CardIdentity, KeyMismatch
+
+
+def _block_pin(session: SocialSecuritySession) -> None:
+    for _ in range(6):
+        with pytest.raises(WrongPin):
+            session.verify_pin("000000")
+    assert session.pin_status().blocked
+
+
+@pytest.mark.clause("SSC-PIN-8", "SSC-PIN-3", "SSC-SM-2")
+def test_unblock_after_six_wrong_pins_keeps_the_old_pin(active_card: Connection) -> None:
+    session = SocialSecuritySession(active_card, keys=ISSUER_KEYS)
+    _block_pin(session)
+    with pytest.raises(PinBlocked):
+        session.verify_pin(INITIAL_PIN)
+    session.unblock_pin()
+    status = session.pin_status()
+    assert status.tries_left == 6 and not status.blocked
+    session.verify_pin(INITIAL_PIN)
+
+
+@pytest.mark.clause("SSC-PIN-9", "SSC-SM-4", "SSC-SM-2")
+def test_reset_sets_a_new_pin(active_card: Connection) -> None:
+    session = SocialSecuritySession(active_card, keys=ISSUER_KEYS)
+    _block_pin(session)
+    tracer = RecordingTracer()
+    session.protocol.tracers.append(tracer)
+    session.reset_pin("24680")
+    assert "24680" not in "".join(str(e) for e in tracer) and "[12 bytes masked]" in str(tracer.entries[-1])
+    assert session.pin_status().tries_left == 6
+    with pytest.raises(WrongPin):
+        session.verify_pin(INITIAL_PIN)
+    session.verify_pin("24680")
+
+
+@pytest.mark.clause("SSC-LC-4", "SSC-LC-1")
+def test_activate(issued_card: Connection) -> None:
+    session = SocialSecuritySession(issued_card, keys=ISSUER_KEYS)
+    assert session.lifecycle() is Lifecycle.ISSUED
+    session.activate()
+    assert session.lifecycle() is Lifecycle.ACTIVE
+    assert FinanceSession(issued_card).lifecycle() is Lifecycle.ISSUED  # activated separately (art. 13)
+    with pytest.raises(ConditionsNotSatisfied):
+        session.activate()
+
+
+@pytest.mark.clause("SSC-LC-5", "SSC-LC-6", "SSC-PIN-12", "SSC-ACC-5")
+def test_blocked_application_refuses_pin_and_reads_then_comes_back(active_card: Connection) -> None:
+    session = SocialSecuritySession(active_card, keys=ISSUER_KEYS)
+    session.block_application()
+    assert session.lifecycle() is Lifecycle.BLOCKED
+    with pytest.raises(ConditionsNotSatisfied) as err:
+        session.verify_pin(INITIAL_PIN)
+    assert err.value.sw == 0x6985
+    with pytest.raises(ConditionsNotSatisfied):
+        session.read_file("DF01_EF05")
+    assert session.read_holder().name == "张三"  # EF05/EF06 stay readable: the window identifies the card
+    session.block_application()  # again: no change (SSC-LC-5)
+    session.unblock_application()
+    assert session.lifecycle() is Lifecycle.ACTIVE
+    session.verify_pin(INITIAL_PIN)
+    assert session.read_file("DF01_EF05")["A0"] == "广东省韶关市"
+
+
+@pytest.mark.clause("SSC-LC-7", "SSC-LC-2")
+def test_card_block_is_final(active_card: Connection) -> None:
+    session = SocialSecuritySession(active_card, keys=ISSUER_KEYS)
+    session.card_identity()
+    session.block_card()
+    assert session.lifecycle() is Lifecycle.TERMINATED
+    assert FinanceSession(active_card).lifecycle() is Lifecycle.TERMINATED
+    active_card.reset()
+    again = SocialSecuritySession(active_card, keys=ISSUER_KEYS)
+    assert again.lifecycle() is Lifecycle.TERMINATED
+    for operation in (again.read_card_info, again.unblock_application, again.activate,
+                      lambda: again.verify_pin(INITIAL_PIN)):
+        with pytest.raises(ApplicationTerminated) as err:
+            operation()
+        assert err.value.sw == 0x6A81
+
+
+@pytest.mark.clause("SSC-ACC-4", "SSC-FILE-3", "SSC-SM-2")
+def test_update_record_with_mac(active_card: Connection) -> None:
+    session = SocialSecuritySession(active_card, keys=ISSUER_KEYS)
+    session.update_record("EF06", 2, "李四")
+    assert session.read_holder().name == "李四"
+    session.update_record("DF01_EF05", 1, "广东省韶关市浈江区")
+    assert session.read_file("DF01_EF05")["A0"] == "广东省韶关市浈江区"
+    assert session.read_holder().name == "李四"  # back at the root
+    with pytest.raises(HolderDataError, match="holder.name: 31 bytes in GBK, at most 30"):
+        session.update_record("EF06", 2, "张" * 15 + "A")
+    with pytest.raises(SecurityConditionNotSatisfied):
+        session.update_record("EF05", 7, "K99999999")  # issuer data never changes (SSC-ACC-4)
+    with pytest.raises(SecurityConditionNotSatisfied):
+        session.update_record("DF04_EF05", 1, "2")  # medical data needs the PIN (SSC-ACC-3)
+    session.verify_pin(INITIAL_PIN)
+    session.update_record("DF04_EF05", 1, "2")
+
+
+@pytest.mark.clause("SSC-KEY-3", "SSC-KEY-4", "SSC-KEY-1")
+def test_external_and_internal_authentication(active_card: Connection) -> None:
+    session = SocialSecuritySession(active_card, keys=ISSUER_KEYS)
+    session.external_authenticate()
+    session.authenticate_card()
+    session.authenticate_card(bytes(8))
+
+
+@pytest.mark.clause("SSC-KEY-4", "SSC-KEY-1")
+def test_a_card_of_other_keys_fails_internal_authentication(card: Connection) -> None:
+    """The example profile card holds keys that do not derive from the example masters."""
+    session = SocialSecuritySession(card, keys=ISSUER_KEYS)
+    with pytest.raises(CardAuthenticationFailed):
+        session.authenticate_card()
+
+
+@pytest.mark.clause("SSC-KEY-1")
+def test_keys_of_another_city_are_refused_host_side() -> None:
+    with pytest.raises(KeyMismatch, match="serve city 440200"):
+        ISSUER_KEYS.mac("MAINT", CardIdentity("440300", other_card().card_unique), b"", bytes(8))
+
+
+@pytest.mark.clause("SSC-PIN-8")
+def test_issuer_operations_need_keys(card: Connection) -> None:
+    session = SocialSecuritySession(card)
+    with pytest.raises(SscardError, match="needs the issuer keys"):
+        session.unblock_pin()

@@ -1,0 +1,279 @@
+"""Personalisation: holder data refused field by field before anything is written; the example card
+personalised, read back, and equal to what the spec's own personalisation flow makes."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cards import CardFactory
+from host_helpers import (
+    BANK_KEYS,
+    BANK_KEYS_FILE,
+    HOLDER,
+    HOLDER_FILE,
+    ISSUER_KEYS,
+    ISSUER_KEYS_FILE,
+    personalised_card,
+    with_holder,
+)
+
+from apdu_spec.model import AppProfile, CardProfile
+from sscard import (
+    CardProtocol,
+    Connection,
+    FinanceSession,
+    HolderDataError,
+    Lifecycle,
+    RecordingTracer,
+    SocialSecuritySession,
+    WrongCardState,
+    crypto,
+    load_personalisation_file,
+    personalise,
+)
+from sscard.holder import gb11643_check_character, parse_personalisation_data
+from sscard.records import encode_item, encode_record
+
+RAW = json.loads(HOLDER_FILE.read_text(encoding="utf-8"))
+
+
+def _raw_with(section: str, field: str, value: Any) -> dict[str, Any]:
+    raw: dict[str, Any] = copy.deepcopy(RAW)
+    if value is None:
+        del raw[section][field]
+    else:
+        raw[section][field] = value
+    return raw
+
+
+@pytest.mark.clause("SSC-FILE-1", "SSC-FILE-3")
+@pytest.mark.parametrize(("section", "field", "value", "message"), [
+    ("holder", "social_security_number", "440203199001011234", "holder.social_security_number: check character 4 "
+                                                               "is wrong (GB 11643 gives 1)"),
+    ("holder", "social_security_number", "44020319900101123", "holder.social_security_number: 17 characters"),
+    ("holder", "social_security_number", "440203199002301236", "holder.social_security_number: the birth date it "
+                                                               "encodes (digits 7-14) is not a real date"),
+    ("holder", "social_security_number", "990203199001011231", "holder.social_security_number: province code (the "
+                                                               "first two digits) is not a GB/T 2260 one"),
+    ("holder", "name", "阿卜杜热合曼·买买提艾力·吐尔A", "holder.name: 31 bytes in GBK, at most 30"),
+    ("holder", "name", "", "holder.name: must not be empty"),
+    ("holder", "name", "张\u20ac", "holder.name: character 2 cannot be written in GBK"),
+    ("holder", "name_extension", "一二三四五六七八九十一", "holder.name_extension: 22 bytes in GBK, at most 20"),
+    ("holder", "birth_date", "2023-02-30", "holder.birth_date: not a real date (YYYY-MM-DD)"),
+    ("holder", "birth_date", "1990-01-02", "holder.birth_date: differs from the birth date in the social security"),
+    ("holder", "sex", "2", "holder.sex: differs from the sex the social security number encodes"),
+    ("holder", "sex", "3", "holder.sex: not 1 (male) or 2 (female)"),
+    ("holder", "ethnicity", "57", "holder.ethnicity: not a GB 3304 code"),
+    ("holder", "ethnicity", "1", "holder.ethnicity: not a GB 3304 code"),
+    ("holder", "birthplace", "4402031", "holder.birthplace: not a 6-digit division code"),
+    ("holder", "birthplace", None, "holder.birthplace: missing"),
+    ("holder", "nickname", "x", "holder.nickname: unknown field"),
+    ("card", "issue_date", "2023-02-30", "card.issue_date: '2023-02-30' is not a real date"),
+    ("card", "expiry_date", "2023-12-31", "card.expiry_date: 2023-12-31 is not after the issue date"),
+    ("card", "card_number", "K1234567", "card.card_number: 9 characters"),
+    ("card", "card_type", "3", "card.card_type: '3' is not 1 (regular) or 2 (temporary)"),
+    ("card", "spec_version", "3.00", "card.spec_version: 3.00 does not match access profile 2.0"),
+    ("card", "area_code", "000000", "card.area_code: province code 00 (the first two digits) is not a GB/T 2260"),
+    ("card", "issuer_org", "44020A", "card.issuer_org: '44020A' is not 1-24 digits"),
+    ("social", "initial_pin", "12a456", "social.initial_pin: a PIN is 4-12 digits"),
+    ("social", "pin_try_limit", 16, "social.pin_try_limit: 1-15 expected"),
+    ("social", "access_profile", "4.0", "social.access_profile: '4.0' is not one of 2.0, 3.0"),
+    ("finance", "pan", "6217001234567890123", "finance.pan: Luhn check digit is wrong"),
+    ("finance", "cardholder_name", "张三", "finance.cardholder_name: character 1 cannot be written in ASCII"),
+])
+def test_bad_holder_data_is_refused_with_the_field_named(section: str, field: str, value: Any, message: str) -> None:
+    with pytest.raises(HolderDataError) as err:
+        parse_personalisation_data(_raw_with(section, field, value))
+    assert str(err.value).startswith(message), str(err.value)
+    assert err.value.field.startswith(f"{section}.")
+    if section == "holder" and isinstance(value, str) and len(value) > 3:
+        assert value not in str(err.value)  # personal data is never echoed
+
+
+@pytest.mark.clause("SSC-FILE-1")
+def test_temporary_card_rules() -> None:
+    raw = _raw_with("card", "card_type", "2")
+    with pytest.raises(HolderDataError, match="card.expiry_date: a temporary card expires 90 days after issue"):
+        parse_personalisation_data(raw)
+    raw["card"]["expiry_date"] = "2024-03-31"
+    with pytest.raises(HolderDataError, match="finance: a temporary card has no financial application"):
+        parse_personalisation_data(raw)
+    del raw["finance"]
+    assert parse_personalisation_data(raw).card.temporary
+
+
+@pytest.mark.clause("SSC-FILE-1")
+def test_gb11643_check_character() -> None:
+    assert gb11643_check_character("11010519491231002") == "X"  # the standard's own example
+    assert gb11643_check_character("44020319900101123") == "1"
+
+
+@pytest.mark.clause("SSC-FILE-1")
+def test_holder_file_errors_name_the_file(tmp_path: Path) -> None:
+    bad = tmp_path / "holder.json"
+    bad.write_text("{", encoding="utf-8")
+    with pytest.raises(HolderDataError, match=r"holder.json: not JSON"):
+        load_personalisation_file(bad)
+    with pytest.raises(HolderDataError, match="no such file"):
+        load_personalisation_file(tmp_path / "missing.json")
+
+
+@pytest.mark.clause("SSC-PERSO-2", "SSC-FILE-3")
+def test_bad_data_reaches_no_card(card_factory: CardFactory) -> None:
+    """Validation happens on construction: a bad record never becomes PersonalisationData, so personalise()
+    cannot even be called with it; a bad date is refused whatever the caller's type."""
+    with pytest.raises(HolderDataError, match="holder.birth_date"):
+        with_holder(HOLDER, birth_date="2023-02-30")
+    with pytest.raises(HolderDataError, match="holder.name: 31 bytes in GBK, at most 30"):
+        with_holder(HOLDER, name="张" * 15 + "A")
+    connection = card_factory(state="PERSONALISATION")
+    session = SocialSecuritySession(connection)
+    assert session.lifecycle() is Lifecycle.PERSONALISATION
+    assert session.read_holder().name == ""  # nothing written
+
+
+@pytest.mark.clause("SSC-PERSO-1", "SSC-PERSO-2", "SSC-PERSO-3", "SSC-PERSO-4", "SSC-PERSO-5", "SSC-LC-3",
+                    "SSC-FILE-4", "SSC-KEY-1", "SSC-KEY-4")
+def test_personalise_from_the_examples_and_read_back(card_factory: CardFactory) -> None:
+    connection = card_factory(state="PERSONALISATION")
+    tracer = RecordingTracer()
+    report = personalise(connection, HOLDER, ISSUER_KEYS, bank_keys=BANK_KEYS, tracers=[tracer])
+    assert report.social is Lifecycle.ISSUED and report.finance is Lifecycle.ISSUED
+    assert report.identity.area_code == "440200"
+    assert report.identity.card_unique == bytes.fromhex("1122334455667788")  # from EF05/01 as installed
+    assert {"EF05", "EF06", "FIN_SFI1", "key IK (internal authentication)"} <= set(report.checked)
+    assert report.to_json()["card_id"] == "440200D1560000051122334455667788"
+    session = SocialSecuritySession(connection, keys=ISSUER_KEYS)
+    assert session.read_holder().name == "张三"
+    session.activate()  # the maintenance key is the diversified one
+    session.verify_pin(HOLDER.social.initial_pin)
+    assert session.read_file("DF04_EF05") == {"D0": "1", "D1": "440200"}
+    # Nothing personal travelled in clear in the trace.
+    assert not any("张三".encode("gbk").hex(" ").upper() in str(e) for e in tracer)
+
+
+@pytest.mark.clause("SSC-LC-3", "SSC-PERSO-2")
+def test_personalised_card_refuses_a_second_personalisation(issued_card: Connection) -> None:
+    with pytest.raises(WrongCardState, match="ISSUED, not PERSONALISATION"):
+        personalise(issued_card, HOLDER, ISSUER_KEYS)
+
+
+@pytest.mark.clause("SSC-PERSO-2")
+def test_wrong_transport_key_writes_nothing(card_factory: CardFactory) -> None:
+    from sscard.errors import WrongCryptogram
+    from sscard.keys import parse_key_file
+
+    raw = json.loads(ISSUER_KEYS_FILE.read_text(encoding="utf-8"))
+    raw["transport_key"] = {"value": "000102030405060708090A0B0C0D0E0F"}
+    wrong = parse_key_file(raw, "wrong.json")
+    connection = card_factory(state="PERSONALISATION")
+    with pytest.raises(WrongCryptogram):
+        personalise(connection, HOLDER, wrong)  # type: ignore[arg-type]
+    session = SocialSecuritySession(connection)
+    assert session.lifecycle(refresh=True) is Lifecycle.PERSONALISATION
+    assert session.read_holder().social_security_number == ""
+
+
+@pytest.mark.clause("SSC-KEY-1", "SSC-KEY-2", "SSC-PERSO-3")
+def test_same_card_as_the_spec_flow(card_factory: CardFactory) -> None:
+    """sscard's personalisation and apdu_spec.perso.personalise, given the same data and the keys the masters
+    derive, make cards that read the same and take the same MAC'd commands: one flow, two drivers."""
+    raw = []
+    # One card at a time: the simulator kinds swap the card in their one reader for each new card.
+    ours = card_factory(state="PERSONALISATION")
+    personalise(ours, HOLDER, ISSUER_KEYS, bank_keys=BANK_KEYS)
+    ours.reset()
+    raw.append(_exercise(ours))
+    theirs = card_factory(profile=_spec_profile(), state="ISSUED")
+    raw.append(_exercise(theirs))
+    assert raw[0] == raw[1]
+
+
+def _exercise(connection: Connection) -> list[bytes]:
+    """The records as read while ISSUED, then ACTIVATE, VERIFY and a read, in each application."""
+    protocol = CardProtocol(connection)
+    social = SocialSecuritySession(protocol, keys=ISSUER_KEYS)
+    assert social.lifecycle() is Lifecycle.ISSUED
+    records = [social.read_records(5), social.read_records(6)]
+    finance = FinanceSession(protocol, keys=BANK_KEYS)
+    records += [finance.read_record(1, 1), finance.read_record(1, 2)]
+    social.activate()
+    social.verify_pin(HOLDER.social.initial_pin)
+    records.append(social.read_records(5))
+    finance.activate()
+    finance.verify_pin("1234")
+    return records
+
+
+def _spec_profile() -> CardProfile:
+    """The holder file as an apdu_spec AppProfile, with the card keys the example masters derive."""
+    unique = bytes.fromhex("1122334455667788")
+    issuer_file = json.loads(ISSUER_KEYS_FILE.read_text(encoding="utf-8"))["master_keys"]
+    bank_file = json.loads(BANK_KEYS_FILE.read_text(encoding="utf-8"))["master_keys"]
+    masters = {role: bytes.fromhex(entry["value"]) for role, entry in issuer_file.items()}
+    keys = {role: crypto.derive_card_key(m, "440200", unique, crypto.Algorithm.TDES) for role, m in masters.items()}
+    assert HOLDER.finance is not None
+    pan_factor = crypto.pan_factor(HOLDER.finance.pan, HOLDER.finance.pan_sequence)
+    bank = {role: crypto.diversify_key(bytes.fromhex(entry["value"]), pan_factor) for role, entry in bank_file.items()}
+    card, holder, fin = HOLDER.card, HOLDER.holder, HOLDER.finance
+    ef05: dict[str, str | bytes] = {
+            "01": bytes.fromhex("440200D156000005") + unique, "02": card.card_type, "03": card.spec_version,
+            "04": card.issuer_org, "05": card.issue_date.strftime("%Y%m%d"),
+            "06": card.expiry_date.strftime("%Y%m%d"), "07": card.card_number}
+    ef06: dict[str, str | bytes] = {
+            "08": holder.social_security_number, "09": holder.name, "4E": holder.name_extension, "0A": holder.sex,
+            "0B": holder.ethnicity, "0C": holder.birthplace, "0D": holder.birth_date.strftime("%Y%m%d")}
+    ssse = AppProfile(perso_key=bytes.fromhex("505152535455565758595A5B5C5D5E5F"), keys=keys,
+                      pin=HOLDER.social.initial_pin, pin_try_limit=HOLDER.social.pin_try_limit,
+                      access_profile=HOLDER.social.access_profile,
+                      data={"EF05": ef05, "EF06": ef06, **{f: dict(v) for f, v in HOLDER.sub_applications.items()}})
+    pboc = AppProfile(perso_key=bytes.fromhex("707172737475767778797A7B7C7D7E7F"), keys=bank, pin=fin.initial_pin,
+                      pin_try_limit=fin.pin_try_limit,
+                      data={"FIN_SFI1": {"5A": fin.pan, "5F34": fin.pan_sequence,
+                                         "5F24": fin.expiry_date.strftime("%y%m%d"),
+                                         "5F25": fin.effective_date.strftime("%y%m%d"),
+                                         "5F20": fin.cardholder_name}})
+    return CardProfile(unique, ssse, pboc)
+
+
+@pytest.mark.clause("SSC-FILE-1")
+def test_record_codec_matches_the_model() -> None:
+    """sscard.records encodes every item of the example card exactly as the reference model does."""
+    from apdu_spec import load
+    from apdu_spec.model import encode_record as model_record
+    from apdu_spec.model import encode_value as model_value
+    from sscard import spec_tables as t
+
+    spec = load()
+    for name, values in CardProfile.example().ssse.data.items():
+        app_file = spec.applications["SSSE"].files[name]
+        for rec_spec, rec_def in zip(app_file.records, t.FILES[name].records, strict=True):
+            given = {i.tag: values[i.tag.hex().upper()] for i in rec_spec.items if i.tag.hex().upper() in values}
+            ours = encode_record(rec_def, {d.tag: encode_item(d, given[d.tag]) for d in rec_def.items
+                                           if d.tag in given})
+            model = model_record(rec_spec, {i.tag: model_value(i, given[i.tag]) for i in rec_spec.items
+                                            if i.tag in given})
+            assert ours == model
+
+
+@pytest.mark.clause("SSC-PIN-1", "SSC-PERSO-4")
+def test_try_limit_is_personalised(card_factory: CardFactory) -> None:
+    data = dataclasses.replace(HOLDER, social=dataclasses.replace(HOLDER.social, pin_try_limit=8))
+    connection = personalised_card(card_factory, "ACTIVE", data=data, finance=False)
+    assert SocialSecuritySession(connection).pin_status().tries_left == 8
+
+
+@pytest.mark.clause("SSC-KEY-1")
+def test_area_code_must_match_the_keys() -> None:
+    data = dataclasses.replace(HOLDER, card=dataclasses.replace(HOLDER.card, area_code="440300"))
+    from sscard.personalisation import check_keys_fit
+
+    with pytest.raises(HolderDataError, match="card.area_code: 440300, but the issuer keys serve city 440200"):
+        check_keys_fit(data, ISSUER_KEYS, None)
+    assert dt.date(2024, 1, 1) == HOLDER.card.issue_date

@@ -1,0 +1,218 @@
+"""Property-based check of the lock counters: the applet and the reference model agree on every
+status word, every try counter and every lifecycle state over any sequence of operations.
+
+A hypothesis state machine drives a fresh personalised card and a model of the same profile in
+lock-step (tests/properties/twin.py). Budgets: the default profile fits CI; set
+``HYPOTHESIS_PROFILE=thorough`` (or ``make test-thorough``) for long runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from cards import CardFactory
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+from twin import (
+    OTHER_BANK_KEYS,
+    OTHER_CARD_KEYS,
+    PROFILE,
+    SPEC,
+    STATS,
+    Twin,
+    finance_pin_block,
+    mac_command,
+    social_pin_data,
+)
+
+from apdu_spec.model import CardModel
+from apdu_spec.perso import build
+from sscard import crypto
+
+APPS = ("SSSE", "PBOC")
+PINS = st.text(alphabet="0123456789", min_size=4, max_size=8)
+KEY_CHOICE = st.sampled_from(["right", "wrong", "other_card"])
+ISSUER_COMMANDS = {
+    "SSSE": ["PIN_UNBLOCK", "RELOAD_PIN", "ACTIVATE", "APPLICATION_BLOCK", "APPLICATION_UNBLOCK", "CARD_BLOCK"],
+    "PBOC": ["PIN_UNBLOCK", "RELOAD_PIN", "ACTIVATE", "APPLICATION_BLOCK", "APPLICATION_UNBLOCK", "CARD_BLOCK"],
+}
+# Which key a MAC'd command is MAC'd (and, for RELOAD PIN, enciphered) under.
+MAC_KEY = {(app, name): SPEC.applications[app].commands[name].sm for app in APPS for name in ISSUER_COMMANDS[app]}
+
+
+
+class LockCounters(RuleBasedStateMachine):
+    """Rules are what a terminal, a holder and an issuer can do; every response is compared."""
+
+    new_card: Callable[[], tuple[CardModel, object]]
+    kind = "card"
+
+    @initialize()
+    def fresh_card(self) -> None:
+        model, card = type(self).new_card()
+        self.twin = Twin(model, card, type(self).kind)  # type: ignore[arg-type]
+        STATS[f"state machine examples ({self.twin.kind})"] += 1
+        self.model = model
+        self.pins = {"SSSE": PROFILE.ssse.pin, "PBOC": PROFILE.pboc.pin if PROFILE.pboc else ""}
+        self.selected: str | None = None
+        self.tries_before = self._tries()
+
+    def _tries(self) -> dict[str, int]:
+        return {app: self.model.pin_tries(app) for app in self.model.applications}
+
+    def _keys(self, app: str, choice: str) -> dict[str, bytes]:
+        own = PROFILE.ssse.keys if app == "SSSE" else PROFILE.pboc.keys  # type: ignore[union-attr]
+        if choice == "right":
+            return dict(own)
+        if choice == "other_card":
+            return OTHER_CARD_KEYS if app == "SSSE" else OTHER_BANK_KEYS
+        return {role: bytes(16) for role in own}
+
+    # ---------------------------------------------------------------------------------- rules
+    @rule(app=st.sampled_from(APPS))
+    def select(self, app: str) -> None:
+        aid = SPEC.applications[app].aid
+        if self.twin.send(bytes([0x00, 0xA4, 0x04, 0x00, len(aid)]) + aid) == 0x9000:
+            self.selected = app
+        for name in self.model.applications:  # SELECT ends PIN validation
+            assert not self.model.pin_verified(name)
+
+    @rule()
+    def power_cycle(self) -> None:
+        self.twin.power_cycle()
+        self.selected = None
+        for name in self.model.applications:
+            assert not self.model.pin_verified(name), "PIN validation survived a power cycle"
+
+    @precondition(lambda self: self.selected is not None)
+    @rule(kind=st.sampled_from(["right", "wrong", "empty", "wrong_length"]), pin=PINS)
+    def verify(self, kind: str, pin: str) -> None:
+        app = self.selected
+        assert app is not None
+        current = self.pins[app]
+        value = {"right": current, "wrong": pin if pin != current else current[::-1] + "1"}.get(kind, current)
+        if app == "SSSE":
+            data = b"" if kind == "empty" else social_pin_data(value)
+            p2 = 0x00
+        else:
+            data = b"" if kind == "empty" else finance_pin_block(value)
+            p2 = 0x80
+        if kind == "wrong_length":
+            data = data + b"\x12" * 7
+        apdu = bytes([0x00, 0x20, 0x00, p2]) + (bytes([len(data)]) + data if data else b"")
+        self.twin.send(apdu)
+
+    @precondition(lambda self: self.selected == "SSSE")
+    @rule(old_right=st.booleans(), new=PINS)
+    def change_pin(self, old_right: bool, new: str) -> None:
+        old = self.pins["SSSE"] if old_right else self.pins["SSSE"][::-1] + "9"
+        data = social_pin_data(old) + b"\xff" + social_pin_data(new)
+        if self.twin.send(bytes([0x80, 0x5E, 0x01, 0x00, len(data)]) + data) == 0x9000:
+            self.pins["SSSE"] = new
+
+    @precondition(lambda self: self.selected is not None)
+    @rule(data=st.data(), keys=KEY_CHOICE, spoil=st.sampled_from([None, None, None, "flip", "truncate"]), new=PINS)
+    def issuer_command(self, data: st.DataObject, keys: str, spoil: str | None, new: str) -> None:
+        app = self.selected
+        assert app is not None
+        name = data.draw(st.sampled_from(ISSUER_COMMANDS[app]), label="command")
+        key_set = self._keys(app, keys)
+        payload = b""
+        if name == "RELOAD_PIN":
+            if app == "SSSE":
+                payload = crypto.encipher_data(key_set["RELOAD"], social_pin_data(new), crypto.Algorithm.TDES)
+            else:
+                payload = crypto.encipher_data(key_set["ENC"], finance_pin_block(new), crypto.Algorithm.TDES)
+        role = MAC_KEY[(app, name)]
+        assert role is not None
+        sw = self.twin.send_built(mac_command(app, name, key_set[role], payload, spoil=spoil))
+        if sw == 0x9000 and name == "RELOAD_PIN":
+            self.pins[app] = new
+
+    @precondition(lambda self: self.selected is not None)
+    @rule(other=st.sampled_from(["VERIFY_EMPTY", "GET_CHALLENGE"]))
+    def stale_challenge(self, other: str) -> None:
+        """A challenge is good for the next command only: spend it on another command, then MAC."""
+        app = self.selected
+        assert app is not None
+        challenges: dict[str, bytes] = {}
+
+        def make(transmit: Callable[[bytes], bytes]) -> bytes:
+            response = transmit(build(SPEC, app, "GET_CHALLENGE", le=4))
+            challenges["c"] = response[:-2] if len(response) > 2 else bytes(4)
+            return build(SPEC, app, "GET_CHALLENGE", le=4) if other == "GET_CHALLENGE" else bytes(
+                [0x00, 0x20, 0x00, 0x00 if app == "SSSE" else 0x80])
+
+        self.twin.send_built(make, random_data=other == "GET_CHALLENGE")
+        # Now MAC a command with the first challenge: spent (or replaced), so no side may accept it.
+        key = self._keys(app, "right")["MAINT"]
+        cmd = SPEC.applications[app].commands["APPLICATION_UNBLOCK"]
+        header = bytes([cmd.cla, cmd.ins, 0, 0, 4])
+        self.twin.send(header + crypto.retail_mac(key, header, crypto.command_mac_iv(challenges["c"]))[:4])
+
+    @precondition(lambda self: self.selected is not None)
+    @rule()
+    def reused_challenge(self) -> None:
+        """The same MAC'd APDU twice: the second one's challenge is gone."""
+        app = self.selected
+        assert app is not None
+        sent: dict[str, bytes] = {}
+        make = mac_command(app, "PIN_UNBLOCK", self._keys(app, "right")[MAC_KEY[(app, "PIN_UNBLOCK")] or "MAINT"])
+
+        def remember(transmit: Callable[[bytes], bytes]) -> bytes:
+            apdu = make(transmit)
+            sent["model" if "model" not in sent else "card"] = apdu
+            return apdu
+
+        self.twin.send_built(remember)
+        expected = self.model.transmit(sent["model"])
+        got = self.twin.card.transmit(sent["card"])
+        assert expected[-2:] == got[-2:], f"replayed MAC: model {expected.hex()} card {got.hex()}"
+
+    # ----------------------------------------------------------------------------- invariants
+    @invariant()
+    def tries_within_limits(self) -> None:
+        if not hasattr(self, "model"):
+            return
+        STATS[f"state machine steps ({type(self).kind})"] += 1  # invariants run after every step
+        for app in self.model.applications:
+            limit = self.model.pin_limit(app)
+            assert limit is not None and 0 <= self.model.pin_tries(app) <= limit
+
+    @invariant()
+    def blocked_pin_stays_blocked(self) -> None:
+        if not hasattr(self, "model"):
+            return
+        now = self._tries()
+        for app, before in self.tries_before.items():
+            if before == 0 and now[app] != 0:
+                # Only an issuer unblock or reload may lift a lock: both reset to the limit.
+                assert now[app] == self.model.pin_limit(app)
+        self.tries_before = now
+
+
+def _card_source(factory: CardFactory) -> Callable[[], tuple[CardModel, object]]:
+    def new_card() -> tuple[CardModel, object]:
+        return CardModel.personalised(PROFILE, spec=SPEC), factory(PROFILE)
+
+    return new_card
+
+
+@pytest.mark.clause("SSC-PIN-3", "SSC-PIN-4", "SSC-PIN-5", "SSC-PIN-8", "SSC-PIN-9", "SSC-SM-1", "SSC-SM-3",
+                    "SSC-LC-5", "SSC-LC-6", "SSC-LC-7")
+def test_lock_counters_agree_with_model(card_factory: CardFactory) -> None:
+    LockCounters.new_card = staticmethod(_card_source(card_factory))  # type: ignore[assignment]
+    LockCounters.kind = card_factory.kind
+    budget = settings()
+    if card_factory.kind == "pcsc":  # a smaller budget through the PC/SC stack
+        budget = settings(budget, max_examples=max(5, budget.max_examples // 4))
+    run_state_machine_as_test(LockCounters, settings=budget)
