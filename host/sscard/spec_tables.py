@@ -439,5 +439,9 @@ CLAUSES: Final[dict[str, tuple[int, ...]]] = {
     'SSC-WIN-15': (6, 14),
     'SSC-WIN-16': (9,),
     'SSC-WIN-17': (24,),
+    'SSC-HOST-1': (),
+    'SSC-HOST-2': (24,),
+    'SSC-HOST-3': (9, 10, 11),
+    'SSC-HOST-4': (6, 21),
 }
 """Clause id -> the regulation articles it serves (empty: a convention only)."""

@@ -70,7 +70,7 @@ def _mutated(path: str, value: Any) -> dict[str, Any]:
     return raw
 
 
-@pytest.mark.clause("SSC-KEY-1", "SSC-PERSO-1")
+@pytest.mark.clause("SSC-HOST-4", "SSC-KEY-1", "SSC-PERSO-1")
 @pytest.mark.parametrize(("path", "value", "message"), [
     ("format", "v2", "format: must be 'sscard-keys/1'"),
     ("application", "XX", "application: must be one of SSSE, PBOC"),
@@ -98,7 +98,7 @@ def test_malformed_key_file_names_the_field(tmp_path: Path, path: str, value: An
     assert str(err.value).startswith(f"keys.json: {message}"), str(err.value)
 
 
-@pytest.mark.clause("SSC-KEY-2")
+@pytest.mark.clause("SSC-HOST-4", "SSC-KEY-2")
 def test_wrong_kind_of_key_file(tmp_path: Path) -> None:
     with pytest.raises(KeyFileError, match="application: this is a bank"):
         SoftwareIssuerKeys.load(BANK_KEYS_FILE)
@@ -115,7 +115,7 @@ def test_wrong_kind_of_key_file(tmp_path: Path) -> None:
         load_key_file(tmp_path / "none.json")
 
 
-@pytest.mark.clause("SSC-KEY-1")
+@pytest.mark.clause("SSC-HOST-4", "SSC-KEY-1")
 def test_keys_never_show_in_repr() -> None:
     text = repr(ISSUER_KEYS) + repr(BANK_KEYS)
     for entry in [*list(RAW["master_keys"].values()), RAW["transport_key"]]:

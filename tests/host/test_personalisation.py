@@ -52,7 +52,7 @@ def _raw_with(section: str, field: str, value: Any) -> dict[str, Any]:
     return raw
 
 
-@pytest.mark.clause("SSC-FILE-1", "SSC-FILE-3")
+@pytest.mark.clause("SSC-HOST-3", "SSC-FILE-1", "SSC-FILE-3")
 @pytest.mark.parametrize(("section", "field", "value", "message"), [
     ("holder", "social_security_number", "440203199001011234", "holder.social_security_number: check character 4 "
                                                                "is wrong (GB 11643 gives 1)"),
@@ -108,13 +108,13 @@ def test_temporary_card_rules() -> None:
     assert parse_personalisation_data(raw).card.temporary
 
 
-@pytest.mark.clause("SSC-FILE-1")
+@pytest.mark.clause("SSC-HOST-3", "SSC-FILE-1")
 def test_gb11643_check_character() -> None:
     assert gb11643_check_character("11010519491231002") == "X"  # the standard's own example
     assert gb11643_check_character("44020319900101123") == "1"
 
 
-@pytest.mark.clause("SSC-FILE-1")
+@pytest.mark.clause("SSC-HOST-3", "SSC-FILE-1")
 def test_holder_file_errors_name_the_file(tmp_path: Path) -> None:
     bad = tmp_path / "holder.json"
     bad.write_text("{", encoding="utf-8")
@@ -124,7 +124,7 @@ def test_holder_file_errors_name_the_file(tmp_path: Path) -> None:
         load_personalisation_file(tmp_path / "missing.json")
 
 
-@pytest.mark.clause("SSC-PERSO-2", "SSC-FILE-3")
+@pytest.mark.clause("SSC-HOST-3", "SSC-PERSO-2", "SSC-FILE-3")
 def test_bad_data_reaches_no_card(card_factory: CardFactory) -> None:
     """Validation happens on construction: a bad record never becomes PersonalisationData, so personalise()
     cannot even be called with it; a bad date is refused whatever the caller's type."""

@@ -63,7 +63,7 @@ class ScriptedCard:
 H = bytes.fromhex
 
 
-@pytest.mark.clause("SSC-APDU-1")
+@pytest.mark.clause("SSC-HOST-1", "SSC-APDU-1")
 def test_get_response_collects_61xx() -> None:
     """61XX: GET RESPONSE with Le = XX until 9000, data concatenated (for cards that chain)."""
     chunks = [H("0102") + H("6103"), H("030405") + H("6102"), H("0607") + H("9000")]
@@ -73,7 +73,7 @@ def test_get_response_collects_61xx() -> None:
     assert card.sent == [H("00B2012C00"), H("00C0000003"), H("00C0000002")]
 
 
-@pytest.mark.clause("SSC-APDU-1")
+@pytest.mark.clause("SSC-HOST-1", "SSC-APDU-1")
 def test_get_response_with_61_00_asks_256() -> None:
     chunks = [H("6100"), H("AA") * 256 + H("9000")]
     card = ScriptedCard(lambda apdu: chunks.pop(0))
@@ -82,7 +82,7 @@ def test_get_response_with_61_00_asks_256() -> None:
     assert card.sent[1] == H("00C0000000")
 
 
-@pytest.mark.clause("SSC-APDU-3")
+@pytest.mark.clause("SSC-HOST-1", "SSC-APDU-3")
 def test_wrong_le_is_resent_with_the_exact_length() -> None:
     """6CXX: the same command again with Le = XX; the caller sees only the final answer."""
 
@@ -95,7 +95,7 @@ def test_wrong_le_is_resent_with_the_exact_length() -> None:
     assert card.sent == [H("00B2012C02"), H("00B2012C05")]
 
 
-@pytest.mark.clause("SSC-APDU-3")
+@pytest.mark.clause("SSC-HOST-1", "SSC-APDU-3")
 def test_wrong_le_twice_reaches_the_caller_as_wrong_le() -> None:
     card = ScriptedCard(lambda apdu: H("6C05"))
     protocol = CardProtocol(card)
@@ -148,7 +148,7 @@ def test_secure_messaging_gets_a_challenge_right_before_the_command() -> None:
 # ------------------------------------------------------------------------------------ exceptions
 
 
-@pytest.mark.clause("SSC-APDU-7")
+@pytest.mark.clause("SSC-HOST-1", "SSC-APDU-7")
 def test_every_status_word_of_the_spec_has_its_exception() -> None:
     missing = [sw.name for sw in t.SW if sw is not t.SW.OK and sw not in ERRORS_BY_SW]
     assert not missing
@@ -177,7 +177,7 @@ def test_exception_by_status_word_and_command(sw: int, ins: int | None, cls: typ
         assert err.tries_left == sw & 0x0F
 
 
-@pytest.mark.clause("SSC-PIN-2")
+@pytest.mark.clause("SSC-HOST-1", "SSC-PIN-2")
 def test_wrong_pin_message_names_the_tries() -> None:
     assert str(error_for(0x63C2, ins=0x20, command="VERIFY")) == "VERIFY: wrong PIN: 2 tries left (SW 63C2)"
     assert "1 try left" in str(error_for(0x63C1, ins=0x20))
@@ -197,7 +197,7 @@ def _forbidden(text: str) -> list[str]:
     return [n for n in needles if n in text]
 
 
-@pytest.mark.clause("SSC-PIN-10", "SSC-ACC-2")
+@pytest.mark.clause("SSC-HOST-2", "SSC-PIN-10", "SSC-ACC-2")
 @pytest.mark.parametrize("apdu", [
     "0020000003123456",                           # VERIFY
     "805E010007123456FF654321",                   # CHANGE PIN
@@ -213,7 +213,7 @@ def test_secret_command_data_is_masked(apdu: str) -> None:
     assert not _forbidden(text)
 
 
-@pytest.mark.clause("SSC-ACC-2", "SSC-FILE-1")
+@pytest.mark.clause("SSC-HOST-2", "SSC-ACC-2", "SSC-FILE-1")
 def test_record_values_are_masked_except_public_items() -> None:
     ef05 = H("0110440200D1560000051122334455667788") + H("020131") + H("070949") + b"12345678"
     text, masked = mask_response(H("00B2012D00"), ef05)
@@ -229,13 +229,13 @@ def test_record_values_are_masked_except_public_items() -> None:
     assert "62 17 00" not in text and "5F 24 03 34 12 31" in text
 
 
-@pytest.mark.clause("SSC-ACC-2")
+@pytest.mark.clause("SSC-HOST-2", "SSC-ACC-2")
 def test_unparsable_record_data_is_masked_whole() -> None:
     text, masked = mask_response(H("00B2023400"), H("09FF") + NAME_GBK)
     assert text == "[6 bytes masked]" and masked
 
 
-@pytest.mark.clause("SSC-PIN-10", "SSC-ACC-2", "SSC-PIN-4")
+@pytest.mark.clause("SSC-HOST-2", "SSC-PIN-10", "SSC-ACC-2", "SSC-PIN-4")
 def test_pin_and_name_never_reach_the_log(card: Connection, caplog: pytest.LogCaptureFixture) -> None:
     """Through a whole session on each card kind: DEBUG log and recorded trace hold no PIN, no name."""
     tracer = RecordingTracer()
