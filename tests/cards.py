@@ -90,5 +90,30 @@ def control_factory(kind: str, control: CardControl, connect: Callable[[], Conne
     return CardFactory(kind, new)
 
 
+class RealCardGuard:
+    """A real card's connection that never sends CARD BLOCK: it cannot be undone, and a real card
+    cannot be made fresh afterwards. A test that tries is skipped there."""
+
+    def __init__(self, connection: PcscConnection) -> None:
+        self._connection = connection
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._connection, name)
+
+    def transmit(self, apdu: bytes) -> bytes:
+        if len(apdu) >= 2 and apdu[1] == CARD_BLOCK_INS and apdu[0] & 0x0C == 0x04:  # secure-messaging CLA
+            pytest.skip("CARD BLOCK is irreversible: never sent to a real card")
+        return self._connection.transmit(apdu)
+
+    def reset(self) -> None:
+        self._connection.reset()
+
+    def close(self) -> None:
+        self._connection.close()
+
+
+CARD_BLOCK_INS = SPEC.applications["SSSE"].commands["CARD_BLOCK"].ins
+
+
 def real_factory(reader: str) -> CardFactory:
-    return CardFactory("real", lambda profile: PcscConnection(reader))
+    return CardFactory("real", lambda profile: RealCardGuard(PcscConnection(reader)))  # type: ignore[arg-type,return-value]

@@ -97,8 +97,10 @@ def card_factory(request: pytest.FixtureRequest) -> Iterator[CardFactory]:
         assert reader.control is not None
         factory = control_factory(kind, reader.control, lambda: PcscConnection(reader.reader))
     else:
-        if request.node.get_closest_marker("destructive") and os.environ.get(REAL_DESTRUCTIVE_ENV) != "yes":
-            pytest.skip(f"changes card state: set {REAL_DESTRUCTIVE_ENV}=yes to run it on a real card")
+        # A real card is never changed by accident: only tests marked read_only run on it unless the
+        # tester says the card in the reader is a test card that may be changed (and locked).
+        if not request.node.get_closest_marker("read_only") and os.environ.get(REAL_DESTRUCTIVE_ENV) != "yes":
+            pytest.skip(f"may change the card: set {REAL_DESTRUCTIVE_ENV}=yes to run it on a real test card")
         factory = real_factory(os.environ[REAL_READER_ENV])
     opened: list[Connection] = []
     original = factory._new

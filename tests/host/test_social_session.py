@@ -28,6 +28,7 @@ from sscard import spec_tables as t
 EXAMPLE = CardProfile.example().ssse.data
 
 
+@pytest.mark.read_only
 @pytest.mark.clause("SSC-FILE-2", "SSC-FILE-1", "SSC-APP-3")
 def test_basic_data_in_three_apdus(card: Connection) -> None:
     """SELECT + one READ RECORD of all EF05 records + one of all EF06 records (P2 b3-b1 = 101)."""
@@ -44,11 +45,12 @@ def test_basic_data_in_three_apdus(card: Connection) -> None:
     assert (info.card_type, info.spec_version, info.issuer_org) == ("1", "2.00", "440200000001")
     assert (info.issue_date, info.expiry_date) == (dt.date(2024, 1, 1), dt.date(2034, 1, 1))
     assert info.card_number == ef05["07"] and not info.temporary
-    assert holder.social_security_number == ef06["08"]  # read as it is, even with a wrong check digit
+    assert holder.social_security_number == ef06["08"]
     assert (holder.name, holder.name_extension, holder.sex) == ("张三", "", "1")
     assert (holder.ethnicity, holder.birthplace, holder.birth_date) == ("01", "440203", dt.date(1990, 1, 1))
 
 
+@pytest.mark.read_only
 @pytest.mark.clause("SSC-FILE-2")
 def test_raw_record_access_by_number_by_tag_and_from(card: Connection) -> None:
     session = SocialSecuritySession(card)

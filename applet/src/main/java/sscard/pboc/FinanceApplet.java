@@ -1,27 +1,23 @@
 package sscard.pboc;
 
-import javacard.framework.AID;
-import javacard.framework.APDU;
-import javacard.framework.Applet;
-import javacard.framework.Shareable;
-import sscard.common.CardTermination;
-import sscard.common.Engine;
-import sscard.common.InstallParams;
+import sscard.common.EngineApplet;
 import sscard.common.Tables;
 
 /**
  * The financial application (PBOC debit), AID {@code A000000333010101}.
  *
  * <p>The applet wires its generated tables ({@link PbocConstants}) into the shared engine of the
- * library package ({@link Engine}: check order, secure messaging, PIN, keys, record files,
+ * library package ({@link sscard.common.Engine}: check order, secure messaging, PIN, keys, record files,
  * lifecycle) and answers the card's social security application across the firewall
- * ({@link CardTermination}, CARD BLOCK). Everything is allocated at installation.
+ * ({@link sscard.common.CardTermination}, CARD BLOCK). Everything is allocated at installation.
  */
-public final class FinanceApplet extends Applet implements CardTermination, PbocConstants {
-
-    private final Engine engine;
+public final class FinanceApplet extends EngineApplet implements PbocConstants {
 
     private FinanceApplet(byte[] bArray, short bOffset, byte bLength) {
+        super(tables(), bArray, bOffset, bLength);
+    }
+
+    private static Tables tables() {
         Tables t = new Tables();
         t.commands = COMMANDS;
         t.commandValues = CMD_VALUES;
@@ -45,7 +41,7 @@ public final class FinanceApplet extends Applet implements CardTermination, Pboc
         t.installLength = INSTALL_LENGTH;
         t.installPersoKeyOffset = INSTALL_OFF_PERSO_KEY;
         t.installCardUniqueOffset = -1;
-        engine = new Engine(t, bArray, bOffset, bLength);
+        return t;
     }
 
     /**
@@ -55,33 +51,6 @@ public final class FinanceApplet extends Applet implements CardTermination, Pboc
      */
     public static void install(byte[] bArray, short bOffset, byte bLength) {
         FinanceApplet applet = new FinanceApplet(bArray, bOffset, bLength);
-        byte aidLength = InstallParams.instanceAidLength(bArray, bOffset, bLength);
-        if (aidLength == 0) {
-            applet.register();
-        } else {
-            applet.register(bArray, (short) (bOffset + 1), aidLength);
-        }
-    }
-
-    public boolean select() {
-        engine.endSession();
-        return true; // a terminated application is selected and answers 6A81 (SSC-LC-2)
-    }
-
-    public void deselect() {
-        engine.endSession();
-    }
-
-    public void process(APDU apdu) {
-        engine.process(apdu, selectingApplet());
-    }
-
-    public Shareable getShareableInterfaceObject(AID clientAID, byte parameter) {
-        return engine.grants(clientAID, parameter) ? this : null;
-    }
-
-    /** CARD BLOCK sent to the social security application (SSC-LC-7). */
-    public void terminate() {
-        engine.terminate();
+        applet.registerFrom(bArray, bOffset, bLength);
     }
 }
