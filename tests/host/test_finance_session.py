@@ -109,3 +109,26 @@ def test_social_keys_cannot_act_on_the_financial_application(active_card: Connec
                        lambda data, iv: ISSUER_KEYS.mac("MAINT", card, data, iv))
     assert protocol.transmit(apdu).sw == 0x6988
     assert finance.lifecycle(refresh=True) is Lifecycle.ACTIVE
+
+
+@pytest.mark.clause("SSC-KEY-2", "SSC-PIN-8", "SSC-APP-1")
+def test_bank_keys_cannot_unblock_the_social_pin(active_card: Connection) -> None:
+    """Art. 21: a locked social PIN is unlocked at the social security window, never with the bank's
+    authority; and locking it leaves the financial PIN as it was."""
+    protocol = CardProtocol(active_card)
+    social = SocialSecuritySession(protocol)
+    for _ in range(6):
+        with pytest.raises((WrongPin, PinBlocked)):
+            social.verify_pin("000000")
+    assert social.pin_status().blocked
+    finance = FinanceSession(protocol, keys=BANK_KEYS)
+    bank_card = finance.card_identity()
+    assert finance.pin_status().tries_left == 3  # the financial PIN is untouched
+    social.select()
+    challenge = protocol.get_challenge()
+    apdu = mac_command(command("SSSE", "PIN_UNBLOCK"), challenge,
+                       lambda data, iv: BANK_KEYS.mac("MAINT", bank_card, data, iv))
+    assert protocol.transmit(apdu).sw == 0x6988
+    assert social.pin_status().blocked
+    with pytest.raises(PinBlocked):
+        social.verify_pin(INITIAL_PIN)

@@ -66,6 +66,12 @@ class LockCounters(RuleBasedStateMachine):
         self.selected: str | None = None
         self.tries_before = self._tries()
 
+    def teardown(self) -> None:
+        # Each example has its own card: release its reader handle now (pcscd allows a reader only a
+        # few open handles, and a long run makes thousands).
+        if hasattr(self, "twin"):
+            self.twin.card.close()
+
     def _tries(self) -> dict[str, int]:
         return {app: self.model.pin_tries(app) for app in self.model.applications}
 
