@@ -19,9 +19,9 @@ import pytest
 
 from apdu_spec import load
 from apdu_spec.model import CardModel, CardProfile
-from apdu_spec.perso import bring_to_state, personalise
+from apdu_spec.perso import bring_to_state, build, build_mac, get_challenge, personalise, run
 from jcardsim_bridge import AppletSpec, CardControl
-from sscard import Connection, ModelConnection, PcscConnection
+from sscard import Connection, ModelConnection, PcscConnection, crypto
 from sscard.connection import default_applets
 
 REAL_READER_ENV = "SSCARD_REAL_READER"
@@ -69,7 +69,9 @@ class CardFactory:
         if self.kind == "real":
             if profile is not None or state != "ACTIVE" or pboc_state not in (None, "ACTIVE"):
                 pytest.skip("a real card cannot be made fresh or personalised by the suite")
-            return self._new(CardProfile.example())
+            connection = self._new(CardProfile.example())
+            restore_real_card(connection)
+            return connection
         profile = profile or CardProfile.example()
         connection = self._new(profile)
         bring_up(connection, profile, state, pboc_state)
@@ -88,6 +90,37 @@ def control_factory(kind: str, control: CardControl, connect: Callable[[], Conne
         return connect()
 
     return CardFactory(kind, new)
+
+
+def restore_real_card(connection: Connection, profile: CardProfile | None = None) -> None:
+    """Bring a real test card (personalised from ``profile``, see ``prepare``) back to where every test
+    starts: both applications ACTIVE, the example PINs, full tries. A real card cannot be made fresh,
+    so this is what keeps one test's locked PIN or blocked application from the next."""
+    profile = profile or CardProfile.example()
+    for name, app_profile in (("SSSE", profile.ssse), ("PBOC", profile.pboc)):
+        if app_profile is None:
+            continue
+        response = connection.transmit(build(SPEC, name, "SELECT", SPEC.applications[name].aid, p1=4, p2=0))
+        if response[-2:] != b"\x90\x00":
+            raise RuntimeError(f"real card: SELECT {name} answered {response[-2:].hex().upper()}")
+        lifecycle = response[response.index(b"\x8a\x01") + 2]  # FCI tag 8A: lifecycle status byte
+        codes = {state.code: state.name for state in SPEC.lifecycle.states.values()}
+        if codes.get(lifecycle) == "BLOCKED":
+            run(connection.transmit, build_mac(SPEC, name, "APPLICATION_UNBLOCK", app_profile.keys["MAINT"],
+                                               get_challenge(SPEC, name, connection.transmit)))
+        elif codes.get(lifecycle) != "ACTIVE":
+            raise RuntimeError(f"real card: {name} is {codes.get(lifecycle, lifecycle)}, the suite needs ACTIVE")
+        if name == "SSSE":
+            data = crypto.encipher_data(app_profile.keys["RELOAD"], crypto.social_pin_bcd(app_profile.pin),
+                                        crypto.Algorithm.TDES)
+            key, p1p2 = app_profile.keys["RELOAD"], (0x00, 0x00)
+        else:
+            data = crypto.encipher_data(app_profile.keys["ENC"], crypto.iso9564_format2_block(app_profile.pin),
+                                        crypto.Algorithm.TDES)
+            key, p1p2 = app_profile.keys["MAINT"], (0x00, 0x02)
+        challenge = get_challenge(SPEC, name, connection.transmit)
+        run(connection.transmit, build_mac(SPEC, name, "RELOAD_PIN", key, challenge, data, p1=p1p2[0], p2=p1p2[1]))
+    connection.reset()
 
 
 class RealCardGuard:
@@ -117,3 +150,14 @@ CARD_BLOCK_INS = SPEC.applications["SSSE"].commands["CARD_BLOCK"].ins
 
 def real_factory(reader: str) -> CardFactory:
     return CardFactory("real", lambda profile: RealCardGuard(PcscConnection(reader)))  # type: ignore[arg-type,return-value]
+
+
+if __name__ == "__main__":
+    # Prepare a real blank test card for the suite: python tests/cards.py "<reader name>"
+    import sys
+
+    if len(sys.argv) != 2:
+        sys.exit("usage: python tests/cards.py READER  (personalises a blank test card as the suite expects)")
+    with PcscConnection(sys.argv[1]) as card:
+        bring_up(card, CardProfile.example(), "ACTIVE", None)
+    print(f"{sys.argv[1]}: personalised from CardProfile.example() (TEST keys) and ACTIVE")

@@ -97,6 +97,8 @@ def card_factory(request: pytest.FixtureRequest) -> Iterator[CardFactory]:
         assert reader.control is not None
         factory = control_factory(kind, reader.control, lambda: PcscConnection(reader.reader))
     else:
+        if request.node.get_closest_marker("fresh_card"):
+            pytest.skip("needs a fresh card: it changes or counts state a real card cannot be brought back from")
         # A real card is never changed by accident: only tests marked read_only run on it unless the
         # tester says the card in the reader is a test card that may be changed (and locked).
         if not request.node.get_closest_marker("read_only") and os.environ.get(REAL_DESTRUCTIVE_ENV) != "yes":

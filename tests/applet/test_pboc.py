@@ -90,6 +90,7 @@ def test_emv_records_in_every_state(card_factory, state):
     assert read(card, 1, 2) == (expected, 0x9000)
 
 
+@pytest.mark.fresh_card
 @pytest.mark.clause("SSC-FIN-2", "SSC-FIN-3", "SSC-APDU-3")
 def test_get_data_and_atc(card_factory):
     card = card_factory()

@@ -117,6 +117,7 @@ def test_personalisation_commands_after_personalisation(card_factory, state):
         assert sw(card, apdu) == 0x6985
 
 
+@pytest.mark.fresh_card
 @pytest.mark.clause("SSC-ACC-4", "SSC-FILE-3", "SSC-SM-2")
 def test_update_record_with_mac(card_factory):
     card = card_factory()
@@ -147,6 +148,7 @@ def test_update_record_with_mac(card_factory):
     assert mac_command(card, "SSSE", "UPDATE_RECORD_SM", MAINT, new, p1=4, p2=0 << 3 | 4) == 0x9000
 
 
+@pytest.mark.fresh_card
 @pytest.mark.clause("SSC-ACC-4", "SSC-ACC-3")
 def test_update_medical_record_needs_the_pin(card_factory):
     card = card_factory()

@@ -119,6 +119,7 @@ def test_known_answer_mac(card_factory):
     assert sw(card, h("841E000004") + mac) == 0x9000
 
 
+@pytest.mark.fresh_card
 @pytest.mark.clause("SSC-KEY-3")
 def test_external_authentication_counts_tries(card_factory):
     card = card_factory()
@@ -134,6 +135,7 @@ def test_external_authentication_counts_tries(card_factory):
     assert external_authenticate(card, "SSSE", RK, SSSE_KEYS["RK"]) == 0x6983
 
 
+@pytest.mark.fresh_card
 @pytest.mark.clause("SSC-KEY-3", "SSC-SM-3")
 def test_external_authenticate_refusals(card_factory):
     card = card_factory()

@@ -102,6 +102,7 @@ def test_card_block_is_final(active_card: Connection) -> None:
         assert err.value.sw == 0x6A81
 
 
+@pytest.mark.fresh_card
 @pytest.mark.clause("SSC-ACC-4", "SSC-FILE-3", "SSC-SM-2")
 def test_update_record_with_mac(active_card: Connection) -> None:
     session = SocialSecuritySession(active_card, keys=ISSUER_KEYS)
