@@ -881,14 +881,53 @@ def render_doc(spec: Spec, tests: dict[str, list[str]]) -> str:
 # ---------------------------------------------------------------------------------- driver
 
 
+def render_app_tables(spec: Spec, app: Application) -> str:
+    """``<App>Tables``: the engine's view (sscard.common.Tables) of the application's generated tables,
+    so that neither applet wires them by hand."""
+    prefix = app.constants_class.removesuffix("Constants")
+    has_card_unique = any(f.name == "card_unique" for f in spec.protocol.install[app.name])
+    fields = [
+        ("commands", "COMMANDS"), ("commandValues", "CMD_VALUES"), ("keys", "KEYS"), ("dfs", "DFS"),
+        ("profiles", "PROFILES"), ("accessVariants", "ACCESS_VARIANTS"), ("files", "FILES"),
+        ("fileAccess", "FILE_ACCESS"), ("records", "RECORDS"), ("recordAccess", "RECORD_ACCESS"),
+        ("items", "ITEMS"), ("recordImages", "RECORD_IMAGES"), ("cardUniqueRecordOffset", "CARD_UNIQUE_OFFSET"),
+        ("dataObjects", "DATA_OBJECTS"), ("otherApplications", "OTHER_APPLICATIONS"),
+        ("lifecycleCodes", "LIFECYCLE_CODES"), ("fciProprietary", "FCI_PROPRIETARY"), ("pinFormat", "PIN_FORMAT"),
+        ("installVersion", "INSTALL_VERSION"), ("installLength", "INSTALL_LENGTH"),
+        ("installPersoKeyOffset", "INSTALL_OFF_PERSO_KEY"),
+        ("installCardUniqueOffset", "INSTALL_OFF_CARD_UNIQUE" if has_card_unique else "-1"),
+    ]
+    lines = [
+        f"// {HEADER}",
+        f"package {app.java_package};",
+        "",
+        f"import {spec.protocol.library_java_package}.Tables;",
+        "",
+        f"/** The {app.name} tables of {app.constants_class}, as the shared engine reads them. */",
+        f"final class {prefix}Tables implements {app.constants_class} {{",
+        "",
+        f"    private {prefix}Tables() {{",
+        "    }",
+        "",
+        "    /** Called once, at installation. */",
+        "    static Tables make() {",
+        "        Tables t = new Tables();",
+        *[f"        t.{name} = {value};" for name, value in fields],
+        "        return t;",
+        "    }",
+        "}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def targets(spec: Spec, root: Path) -> dict[Path, str]:
     out: dict[Path, str] = {}
     common_dir = spec.protocol.library_java_package.replace(".", "/")
     out[root / JAVA_ROOT / common_dir / f"{spec.protocol.library_constants_class}.java"] = render_common(spec)
     for app in spec.applications.values():
-        out[root / JAVA_ROOT / app.java_package.replace(".", "/") / f"{app.constants_class}.java"] = render_app(
-            spec, app
-        )
+        package_dir = root / JAVA_ROOT / app.java_package.replace(".", "/")
+        out[package_dir / f"{app.constants_class}.java"] = render_app(spec, app)
+        out[package_dir / f"{app.constants_class.removesuffix('Constants')}Tables.java"] = render_app_tables(spec, app)
     out[root / PY_TABLES] = render_python(spec)
     out[root / DOC] = render_doc(spec, scan_tests(root / "tests", root))
     return out
