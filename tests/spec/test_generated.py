@@ -48,7 +48,9 @@ def test_python_tables_import(spec: Spec) -> None:
 def test_java_constants_compile_for_java_7(spec: Spec, tmp_path: Path) -> None:
     files = [str(p) for p in targets(spec, ROOT) if p.suffix == ".java"]
     proc = subprocess.run(
-        ["javac", "--release", "7", "-Xlint:-options", "-cp", str(JCARDSIM), "-d", str(tmp_path), *files],
+        # -sourcepath: the generated table wiring uses the hand-written sscard.common.Tables
+        ["javac", "--release", "7", "-Xlint:-options", "-cp", str(JCARDSIM), "-sourcepath",
+         str(ROOT / "applet" / "src" / "main" / "java"), "-d", str(tmp_path), *files],
         capture_output=True,
         text=True,
     )
