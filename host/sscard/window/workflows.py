@@ -308,6 +308,18 @@ def collect_card(window: Window, card_number: str, card_ops: CardOperations, *,
     return core.run_card_step(window, card_ops, plan)
 
 
+def _claimed_card(s: Session, entry: JournalEntry | None, card: Card | None = None) -> Card:
+    """The card an effect works on: the one the workflow already holds, or the journal entry's (when
+    the effect runs on completion or recovery), claimed for this transaction either way."""
+    if card is not None:
+        return card  # the workflow claimed it when it planned the step
+    assert entry is not None
+    found = s.get(Card, entry.card_id)
+    assert found is not None
+    core.claim(s, found)
+    return found
+
+
 @core.effect("collect")
 def _collect_effect(s: Session, window: Window, entry: JournalEntry, payload: dict[str, Any]) -> Receipt:
     card = s.get(Card, entry.card_id)
@@ -385,9 +397,7 @@ def activate_financial(window: Window, card_number: str, card_ops: CardOperation
 
 @core.effect("activate_financial")
 def _activate_financial_effect(s: Session, window: Window, entry: JournalEntry, payload: dict[str, Any]) -> Receipt:
-    card = s.get(Card, entry.card_id)
-    assert card is not None
-    core.claim(s, card)
+    card = _claimed_card(s, entry)
     card.financial = FunctionStatus.ACTIVE.value
     s.flush()
     audit_id = core.audit(s, window, "activate_financial", article=13, clause="SSC-WIN-4", person_id=card.person_id,
@@ -539,11 +549,7 @@ def _still_blocked_note(s: Session, card: Card, window: Window, presented_blocke
 @core.effect("cancel_loss")
 def _cancel_loss_effect(s: Session, window: Window, entry: JournalEntry | None, payload: dict[str, Any], *,
                         card: Card | None = None) -> Receipt:
-    if card is None:
-        assert entry is not None
-        card = s.get(Card, entry.card_id)
-        assert card is not None
-        core.claim(s, card)
+    card = _claimed_card(s, entry, card)
     function = Function(payload["function"])
     if function is Function.SOCIAL:
         card.social = FunctionStatus.ACTIVE.value
@@ -582,9 +588,7 @@ def restore_application(window: Window, card_number: str, card_ops: CardOperatio
 
 @core.effect("restore_application")
 def _restore_effect(s: Session, window: Window, entry: JournalEntry, payload: dict[str, Any]) -> Receipt:
-    card = s.get(Card, entry.card_id)
-    assert card is not None
-    core.claim(s, card)
+    card = _claimed_card(s, entry)
     audit_id = core.audit(s, window, "restore_application", article=15, clause="SSC-WIN-8", person_id=card.person_id,
                           card_id=card.id, journal_id=entry.id,
                           detail={"function": entry.function, **(_recovery(payload) or {})})
@@ -734,11 +738,7 @@ def close_bank_account(window: Window, card_number: str, card_ops: CardOperation
 @core.effect("close_bank_account")
 def _close_effect(s: Session, window: Window, entry: JournalEntry | None, payload: dict[str, Any], *,
                   card: Card | None = None) -> Receipt:
-    if card is None:
-        assert entry is not None
-        card = s.get(Card, entry.card_id)
-        assert card is not None
-        core.claim(s, card)
+    card = _claimed_card(s, entry, card)
     today = _dt.date.fromisoformat(payload["today"]) if "today" in payload else window.today()
     reason = card.cancellation_reason
     _end_card(s, window, card, CardStatus.CANCELLED, today, reason=reason)
@@ -796,9 +796,7 @@ def issue_temporary_card(window: Window, ssn: str, card_ops: CardOperations, *, 
 
 @core.effect("issue_temporary")
 def _issue_temporary_effect(s: Session, window: Window, entry: JournalEntry, payload: dict[str, Any]) -> Receipt:
-    card = s.get(Card, entry.card_id)
-    assert card is not None
-    core.claim(s, card)
+    card = _claimed_card(s, entry)
     card.status = CardStatus.ACTIVE.value
     card.social = FunctionStatus.ACTIVE.value
     card.collected_on = card.issue_date
@@ -853,11 +851,7 @@ def return_temporary_card(window: Window, card_number: str, card_ops: CardOperat
 @core.effect("return_temporary")
 def _return_temporary_effect(s: Session, window: Window, entry: JournalEntry | None, payload: dict[str, Any], *,
                              card: Card | None = None) -> Receipt:
-    if card is None:
-        assert entry is not None
-        card = s.get(Card, entry.card_id)
-        assert card is not None
-        core.claim(s, card)
+    card = _claimed_card(s, entry, card)
     today = window.today()
     if card.status == CardStatus.ACTIVE:
         _end_card(s, window, card, CardStatus.CANCELLED, today, reason="returned")
