@@ -877,7 +877,7 @@ def _check_command_sws(
         needed.append(("CONDITIONS_NOT_SATISFIED", "the command is refused in some lifecycle states (step 4)"))
     if cmd.needs_challenge:
         needed.append(("REF_DATA_NOT_USABLE", "the command needs a challenge (step 7)"))
-    if cmd.sm is not None:
+    if cmd.sm_key is not None:
         needed += [
             ("REF_DATA_NOT_FOUND", "the command is MAC'd (step 7)"),
             ("SM_INCORRECT", "the command is MAC'd (step 7)"),

@@ -18,20 +18,17 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from sscard import crypto
+from sscard_core import crypto
+from sscard_core.codec import CodecError, decode_record, encode_record, tlv
 
 from . import load
-from .schema import Application, Command, EFile, Item, Record, RetryMachine, RetryTransition, Spec
+from .schema import Application, Command, EFile, RetryMachine, RetryTransition, Spec
 
 __all__ = [
     "AppProfile",
     "CardModel",
     "CardProfile",
     "ModelError",
-    "decode_record",
-    "encode_record",
-    "encode_value",
-    "record_is_valid",
 ]
 
 _ALG = crypto.Algorithm.TDES  # the card side runs 3DES under both profiles for now (SSC-KEY-5)
@@ -46,70 +43,6 @@ class _Sw(Exception):
         super().__init__(name)
         self.name = name
         self.param = param
-
-
-# ------------------------------------------------------------------------------ record codec
-
-
-def encode_value(item: Item, value: str | bytes) -> bytes:
-    """One item's value, padded to its length: cn from a digit string (F-padded), an from text
-    (GBK) or bytes, b from bytes; padding per the item's layout."""
-    if item.format == "cn":
-        digits = value if isinstance(value, str) else value.hex().upper()
-        if not digits.isdigit() or len(digits) > 2 * item.length:
-            raise ValueError(f"{item.item}: {digits!r} is not at most {2 * item.length} digits")
-        return bytes.fromhex(digits.ljust(2 * item.length, "F"))
-    raw = value.encode("gbk") if isinstance(value, str) else bytes(value)
-    if len(raw) > item.length:
-        raise ValueError(f"{item.item}: {len(raw)} bytes do not fit {item.length}")
-    return raw + item.padding * (item.length - len(raw))
-
-
-def _tlv(tag: bytes, value: bytes) -> bytes:
-    return tag + bytes([len(value)]) + value
-
-
-def encode_record(record: Record, values: Mapping[bytes, bytes] | None = None) -> bytes:
-    """A complete record (SIMPLE-TLV item, or template 70 with its items) from encoded values;
-    items without a value are all padding."""
-    values = values or {}
-    inner = b"".join(
-        _tlv(i.tag, values.get(i.tag, (b"\xff" if i.format == "cn" else i.padding) * i.length)) for i in record.items
-    )
-    return inner if record.template is None else _tlv(record.template, inner)
-
-
-def _cn_ok(value: bytes) -> bool:
-    nibbles = value.hex().upper()
-    digits = nibbles.rstrip("F")
-    return digits.isdigit() or digits == ""
-
-
-def record_is_valid(record: Record, raw: bytes) -> bool:
-    """Whether ``raw`` is a complete record of this layout (tags, lengths, cn nibbles)."""
-    return decode_record(record, raw) is not None
-
-
-def decode_record(record: Record, raw: bytes) -> dict[bytes, bytes] | None:
-    """The item values of a record, or None when ``raw`` does not follow the layout."""
-    body = raw
-    if record.template is not None:
-        t = record.template
-        if raw[: len(t)] != t or len(raw) < len(t) + 1 or raw[len(t)] != len(raw) - len(t) - 1:
-            return None
-        body = raw[len(t) + 1 :]
-    out: dict[bytes, bytes] = {}
-    pos = 0
-    for item in record.items:
-        end = pos + len(item.tag) + 1 + item.length
-        if body[pos : pos + len(item.tag)] != item.tag or end > len(body) or body[pos + len(item.tag)] != item.length:
-            return None
-        value = body[end - item.length : end]
-        if item.format == "cn" and not _cn_ok(value):
-            return None
-        out[item.tag] = value
-        pos = end
-    return out if pos == len(body) else None
 
 
 # ---------------------------------------------------------------------------------- profiles
@@ -196,24 +129,6 @@ class CardProfile:
             )
         )
         return CardProfile(bytes.fromhex("1122334455667788"), ssse, pboc)
-
-
-def install_data(spec: Spec, app: str, profile: CardProfile) -> bytes:
-    """The applet install data (GlobalPlatform La part) that makes a real applet start as the model
-    does for ``profile``: the fields of protocol.toml [install.<app>] in order (SSC-PERSO-1)."""
-    ap = profile.ssse if app == "SSSE" else profile.pboc
-    if ap is None:
-        raise ValueError(f"profile has no {app} application")
-    sources = {"perso_key": ap.perso_key, "card_unique": profile.card_unique}
-    out = b""
-    for f in spec.protocol.install[app]:
-        value = f.value if f.value is not None else sources.get(f.name)
-        if value is None:
-            raise ValueError(f"install field {app}.{f.name} has no value in the profile")
-        if len(value) != f.length:
-            raise ValueError(f"install field {app}.{f.name} must be {f.length} bytes, got {len(value)}")
-        out += value
-    return out
 
 
 _Parsed = tuple[int, int, int, int, bytes, "int | None"]
@@ -334,30 +249,6 @@ class CardModel:
     @classmethod
     def fresh(cls, profile: CardProfile | None = None, **kw: object) -> CardModel:
         return cls(profile or CardProfile.example(), **kw)  # type: ignore[arg-type]
-
-    @classmethod
-    def personalised(
-        cls,
-        profile: CardProfile | None = None,
-        *,
-        state: str = "ACTIVE",
-        pboc_state: str | None = None,
-        spec: Spec | None = None,
-        rng: Callable[[int], bytes] | None = None,
-    ) -> CardModel:
-        """A card personalised from ``profile`` through the personalisation APDUs, then brought
-        to ``state`` (ISSUED, ACTIVE or BLOCKED; the PBOC to ``pboc_state``, default the same)
-        with MAC'd commands, and power-cycled."""
-        from .perso import bring_to_state, personalise
-
-        card = cls(profile or CardProfile.example(), spec=spec, rng=rng)
-        for name in card.applications:
-            ap = card.profile.ssse if name == "SSSE" else card.profile.pboc
-            assert ap is not None
-            personalise(card.spec, name, ap, card.transmit)
-            bring_to_state(card.spec, name, ap, state if name == "SSSE" else (pboc_state or state), card.transmit)
-        card.power_cycle()
-        return card
 
     # ------------------------------------------------------------------------ accessors
     @property
@@ -520,9 +411,9 @@ class CardModel:
         body = data
         if cmd.needs_challenge and challenge is None:
             raise _Sw("REF_DATA_NOT_USABLE")
-        if cmd.sm is not None:
+        if cmd.sm_key is not None:
             assert challenge is not None
-            key = st.keys.get(cmd.sm)
+            key = st.keys.get(cmd.sm_key)
             if key is None:
                 raise _Sw("REF_DATA_NOT_FOUND")
             n = spec.protocol.mac_length
@@ -626,14 +517,14 @@ class CardModel:
             if data == app.aid:  # the runtime already (re)selected the application
                 st.current_df, st.current_ef = "", None
                 code = self.spec.lifecycle.states[st.lifecycle].code
-                return _tlv(b"\x6f", _tlv(b"\x84", app.aid) + _tlv(b"\x8a", bytes([code])) + app.fci_proprietary)
+                return tlv(b"\x6f", tlv(b"\x84", app.aid) + tlv(b"\x8a", bytes([code])) + app.fci_proprietary)
             if not 5 <= len(data) <= 16:
                 raise _Sw("WRONG_LENGTH")
             df = app.df_by_aid(data)
             if df is None:
                 raise _Sw("FILE_NOT_FOUND")
             st.current_df, st.current_ef = df.name, None
-            return _tlv(b"\x6f", _tlv(b"\x84", df.aid))
+            return tlv(b"\x6f", tlv(b"\x84", df.aid))
         if ctx.p1 == 0x03:
             if data:
                 raise _Sw("WRONG_LENGTH")
@@ -675,8 +566,10 @@ class CardModel:
         rec = f.record(ctx.p1)
         if rec is None:
             raise _Sw("RECORD_NOT_FOUND")
-        if not record_is_valid(rec, ctx.data):
-            raise _Sw("WRONG_DATA")
+        try:
+            decode_record(rec, ctx.data)
+        except CodecError:
+            raise _Sw("WRONG_DATA") from None
         st.records[(f.name, rec.number)] = ctx.data
         st.current_ef = f.name
         return b""
@@ -793,7 +686,7 @@ class CardModel:
         if obj is None:
             raise _Sw("INCORRECT_P1P2")
         value = st.pin_tries if obj.source == "pin_tries_left" else st.atc
-        return _tlv(tag.to_bytes(2, "big"), value.to_bytes(obj.length, "big"))
+        return tlv(tag.to_bytes(2, "big"), value.to_bytes(obj.length, "big"))
 
 
 _Handler = Callable[[CardModel, _AppState, _Ctx], bytes]

@@ -9,6 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+# The record layouts are the core's, so that one codec serves the model and the host.
+from sscard_core.layout import Item as Item  # noqa: PLC0414 (re-export)
+from sscard_core.layout import Record as Record  # noqa: PLC0414 (re-export)
+
 
 class SpecError(Exception):
     """A specification file is malformed: names the file, the path inside it and the problem.
@@ -222,34 +226,6 @@ class Access:
 
 
 @dataclass(frozen=True)
-class Item:
-    tag: bytes
-    item: str
-    format: str  # "cn" | "an" | "b"
-    length: int
-    padding: bytes  # b"\xff"-style fill for cn ("F"), b"\x00" / b"\x20" for an, b
-    note: str | None
-
-    @property
-    def tlv_size(self) -> int:
-        return len(self.tag) + 1 + self.length
-
-
-@dataclass(frozen=True)
-class Record:
-    number: int
-    template: bytes | None
-    items: tuple[Item, ...]
-    initial: str | None
-    note: str | None
-
-    @property
-    def size(self) -> int:
-        inner = sum(i.tlv_size for i in self.items)
-        return inner if self.template is None else len(self.template) + 1 + inner
-
-
-@dataclass(frozen=True)
 class EFile:
     name: str
     application: str
@@ -335,7 +311,7 @@ class Command:
     data_max: int
     data_layout: str
     le: str | tuple[int, ...]  # "none" | "computed" | allowed values
-    sm: str | None
+    sm_key: str | None
     challenge: bool
     encipher_key: str | None
     states: tuple[str, ...]
@@ -358,7 +334,7 @@ class Command:
 
     @property
     def needs_challenge(self) -> bool:
-        return self.challenge or self.sm is not None
+        return self.challenge or self.sm_key is not None
 
 
 @dataclass(frozen=True)

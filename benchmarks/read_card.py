@@ -14,34 +14,38 @@ Usage: python benchmarks/read_card.py [--rounds N]
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import statistics
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from apdu_spec.model import CardProfile
 from jcardsim_bridge import CardControl, Simulator, VirtualReader
 from sscard import Connection, PcscConnection, SimulatorConnection
 from sscard import spec_tables as t
 from sscard.apdu import CommandApdu
 from sscard.connection import default_applets
+from sscard.holder import load_personalisation_file
+from sscard.keys import SoftwareIssuerKeys
+from sscard.personalisation import personalise
 from sscard.protocol import CardProtocol
 from sscard.social import SocialSecuritySession
 from sscard.tracing import RecordingTracer
 
-PROFILE = CardProfile.example()
 SELECT = bytes((0x00, 0xA4, 0x04, 0x00, len(t.SSSE_AID))) + t.SSSE_AID
 
 
-def personalised(control: CardControl, connection: Connection) -> None:
-    from apdu_spec import load
-    from apdu_spec.perso import bring_to_state, personalise
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
-    spec = load()
-    control.fresh_card(default_applets(PROFILE))
-    personalise(spec, "SSSE", PROFILE.ssse, connection.transmit)
-    bring_to_state(spec, "SSSE", PROFILE.ssse, "ACTIVE", connection.transmit)
+
+def personalised(control: CardControl, connection: Connection) -> None:
+    """A fresh card personalised from the example holder with the TEST keys, social application ACTIVE."""
+    keys = SoftwareIssuerKeys.load(EXAMPLES / "issuer-keys.json")
+    control.fresh_card(default_applets())
+    data = load_personalisation_file(EXAMPLES / "holder.json")
+    personalise(connection, dataclasses.replace(data, finance=None), keys)
+    SocialSecuritySession(connection, keys=keys).activate()
     connection.reset()
 
 

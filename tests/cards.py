@@ -5,8 +5,9 @@
 ``pcsc``       the applets in jCardSim behind the virtual PC/SC reader (pyscard → pcscd → vpcd);
 ``real``       a real card in a real reader, only when ``SSCARD_REAL_READER`` names the reader.
 
-A factory makes a card of the kind for a profile and brings it to a lifecycle state through the
-spec's own personalisation flow (apdu_spec.perso), so every kind starts from the same APDUs.
+A factory makes a card of the kind for a profile and brings it to a lifecycle state through the host
+library's one personalisation flow (``sscard.personalisation.personalise_application``) and its sessions,
+so every kind starts from the same APDUs.
 """
 
 from __future__ import annotations
@@ -17,12 +18,15 @@ from dataclasses import dataclass
 
 import pytest
 
-from apdu_spec import load
-from apdu_spec.model import CardModel, CardProfile
-from apdu_spec.perso import bring_to_state, build, build_mac, get_challenge, personalise, run
+from apdu_spec import Spec, load
+from apdu_spec.model import AppProfile, CardModel, CardProfile
 from jcardsim_bridge import AppletSpec, CardControl
-from sscard import Connection, ModelConnection, PcscConnection, crypto
+from sscard import CardProtocol, Connection, FinanceSession, ModelConnection, PcscConnection, SocialSecuritySession
+from sscard import spec_tables as t
 from sscard.connection import default_applets
+from sscard.keys import PreparedBankKeys, PreparedIssuerKeys
+from sscard.personalisation import personalise_application
+from sscard.session import ApplicationSession
 
 REAL_READER_ENV = "SSCARD_REAL_READER"
 REAL_DESTRUCTIVE_ENV = "SSCARD_REAL_CARD_DESTRUCTIVE"
@@ -38,7 +42,26 @@ def card_kinds() -> list[str]:
 
 def applets_for(profile: CardProfile) -> list[AppletSpec]:
     """The applets (with install data) a vendor would install for ``profile``."""
-    return default_applets(profile)
+    transport = {"SSSE": profile.ssse.perso_key}
+    if profile.pboc is not None:
+        transport["PBOC"] = profile.pboc.perso_key
+    return default_applets(card_unique=profile.card_unique, transport_keys=transport, temporary=profile.pboc is None)
+
+
+def session_for(protocol: CardProtocol, app: str, profile: CardProfile) -> ApplicationSession[object]:
+    """A session of application ``app`` with the profile's card keys (already diversified for this card)."""
+    ap = profile.ssse if app == "SSSE" else profile.pboc
+    assert ap is not None, f"the profile has no {app} application"
+    if app == "SSSE":
+        area = str(ap.data["EF05"]["04"])[:6] if "EF05" in ap.data else "440200"
+        keys = PreparedIssuerKeys(city_code=area, transport_key=ap.perso_key, card_keys=ap.keys)
+        return SocialSecuritySession(protocol, keys=keys)  # type: ignore[return-value]
+    return FinanceSession(protocol, keys=PreparedBankKeys(transport_key=ap.perso_key, card_keys=ap.keys))  # type: ignore[return-value]
+
+
+# The MAC'd lifecycle commands that take an ISSUED application to each state (SSC-LC-4..7).
+_PATHS = {"PERSONALISATION": (), "ISSUED": (), "ACTIVE": ("activate",), "BLOCKED": ("activate", "block_application"),
+          "TERMINATED": ("block_card",)}
 
 
 def bring_up(connection: Connection, profile: CardProfile, state: str, pboc_state: str | None) -> None:
@@ -46,15 +69,36 @@ def bring_up(connection: Connection, profile: CardProfile, state: str, pboc_stat
     ``pboc_state``, default the same), then power-cycle."""
     if state == "PERSONALISATION" and pboc_state in (None, "PERSONALISATION"):
         return
+    protocol = CardProtocol.of(connection)
     for name, app_profile in (("SSSE", profile.ssse), ("PBOC", profile.pboc)):
         if app_profile is None:
             continue
         target = state if name == "SSSE" else (pboc_state or state)
         if target == "PERSONALISATION":
             continue
-        personalise(SPEC, name, app_profile, connection.transmit)
-        bring_to_state(SPEC, name, app_profile, target, connection.transmit)
+        session = session_for(protocol, name, profile)
+        personalise_application(
+            session, None, pin=app_profile.pin,
+            pin_try_limit=app_profile.pin_try_limit or t.DEFAULT_PIN_TRY_LIMIT[name],
+            records=profile_records(app_profile),
+            access_profile=(app_profile.access_profile or "2.0") if name == "SSSE" else None)
+        for step in _PATHS[target]:
+            getattr(session, step)()
     connection.reset()
+
+
+def profile_records(profile: AppProfile) -> dict[str, dict[bytes, str | bytes]]:
+    """The profile's file data as personalisation writes it: file -> item tag -> value."""
+    return {file: {bytes.fromhex(tag): value for tag, value in values.items()} for file, values in profile.data.items()}
+
+
+def personalised_model(profile: CardProfile | None = None, *, state: str = "ACTIVE", pboc_state: str | None = None,
+                       spec: Spec | None = None, rng: Callable[[int], bytes] | None = None) -> CardModel:
+    """A reference-model card personalised from ``profile`` through the one personalisation flow, brought to
+    ``state`` (the PBOC to ``pboc_state``) and power-cycled."""
+    card = CardModel(profile or CardProfile.example(), spec=spec or SPEC, rng=rng)
+    bring_up(ModelConnection(card), card.profile, state, pboc_state)
+    return card
 
 
 @dataclass
@@ -96,30 +140,20 @@ def restore_real_card(connection: Connection, profile: CardProfile | None = None
     """Bring a real test card (personalised from ``profile``, see ``prepare``) back to where every test
     starts: both applications ACTIVE, the example PINs, full tries. A real card cannot be made fresh,
     so this is what keeps one test's locked PIN or blocked application from the next."""
+    from sscard import Lifecycle
+
     profile = profile or CardProfile.example()
+    protocol = CardProtocol.of(connection)
     for name, app_profile in (("SSSE", profile.ssse), ("PBOC", profile.pboc)):
         if app_profile is None:
             continue
-        response = connection.transmit(build(SPEC, name, "SELECT", SPEC.applications[name].aid, p1=4, p2=0))
-        if response[-2:] != b"\x90\x00":
-            raise RuntimeError(f"real card: SELECT {name} answered {response[-2:].hex().upper()}")
-        lifecycle = response[response.index(b"\x8a\x01") + 2]  # FCI tag 8A: lifecycle status byte
-        codes = {state.code: state.name for state in SPEC.lifecycle.states.values()}
-        if codes.get(lifecycle) == "BLOCKED":
-            run(connection.transmit, build_mac(SPEC, name, "APPLICATION_UNBLOCK", app_profile.keys["MAINT"],
-                                               get_challenge(SPEC, name, connection.transmit)))
-        elif codes.get(lifecycle) != "ACTIVE":
-            raise RuntimeError(f"real card: {name} is {codes.get(lifecycle, lifecycle)}, the suite needs ACTIVE")
-        if name == "SSSE":
-            data = crypto.encipher_data(app_profile.keys["RELOAD"], crypto.social_pin_bcd(app_profile.pin),
-                                        crypto.Algorithm.TDES)
-            key, p1p2 = app_profile.keys["RELOAD"], (0x00, 0x00)
-        else:
-            data = crypto.encipher_data(app_profile.keys["ENC"], crypto.iso9564_format2_block(app_profile.pin),
-                                        crypto.Algorithm.TDES)
-            key, p1p2 = app_profile.keys["MAINT"], (0x00, 0x02)
-        challenge = get_challenge(SPEC, name, connection.transmit)
-        run(connection.transmit, build_mac(SPEC, name, "RELOAD_PIN", key, challenge, data, p1=p1p2[0], p2=p1p2[1]))
+        session = session_for(protocol, name, profile)
+        state = session.lifecycle(refresh=True)
+        if state is Lifecycle.BLOCKED:
+            session.unblock_application()
+        elif state is not Lifecycle.ACTIVE:
+            raise RuntimeError(f"real card: {name} is {state.name}, the suite needs ACTIVE")
+        session.reset_pin(app_profile.pin)
     connection.reset()
 
 

@@ -341,7 +341,7 @@ def test_mac_alg3_bouncycastle_published() -> None:
 
 
 def test_retail_mac_always_pads() -> None:
-    # Block-aligned input still gets a whole 80 00.. block (DOMAIN.md §4 "always pad").
+    # Block-aligned input still gets a whole 80 00.. block (docs/domain.md, secure messaging: "always pad").
     data = NOW_ALL
     assert retail_mac(K_ISO, data) == mac_alg3_blocks(K_ISO, data + H("8000000000000000"))
     assert retail_mac(K_ISO, data) != mac_alg3_blocks(K_ISO, data)
@@ -511,7 +511,7 @@ def test_decipher_data_rejects_bad_lengths() -> None:
 @pytest.mark.parametrize(
     ("pin", "encoded"),
     [
-        ("123456", "123456"),  # DOMAIN.md §3: VERIFY 00 20 00 00 03 123456
+        ("123456", "123456"),  # docs/domain.md, PIN format: VERIFY 00 20 00 00 03 123456
         ("12345", "12345F"),  # [thin] odd length closed by F
         ("1234", "1234"),
         ("000000000000", "000000000000"),

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .. import load
 from ..schema import Spec
-from .document import DOC, render_doc, scan_tests
+from .document import DOC, render_doc
 from .java import JAVA_ROOT, render_app, render_app_tables, render_common
 from .python import PY_TABLES, render_python
 
@@ -31,7 +31,7 @@ def targets(spec: Spec, root: Path) -> dict[Path, str]:
         out[package_dir / f"{app.constants_class}.java"] = render_app(spec, app)
         out[package_dir / f"{app.constants_class.removesuffix('Constants')}Tables.java"] = render_app_tables(spec, app)
     out[root / PY_TABLES] = render_python(spec)
-    out[root / DOC] = render_doc(spec, scan_tests(root / "tests", root))
+    out[root / DOC] = render_doc(spec)
     return out
 
 

@@ -2,54 +2,10 @@
 
 from __future__ import annotations
 
-import ast
-from pathlib import Path
-
 from ..schema import Command, Param, Spec
 from .common import HEADER
 
 DOC = "docs/spec.md"
-
-# ---------------------------------------------------------------------------------- tests
-
-
-def scan_tests(tests_dir: Path, root: Path) -> dict[str, list[str]]:
-    """clause id -> test ids, from ``@pytest.mark.clause("ID", ...)`` markers (statically)."""
-    found: dict[str, set[str]] = {}
-
-    def clause_ids(node: ast.expr) -> list[str]:
-        ids: list[str] = []
-        for call in ast.walk(node):
-            if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "clause":
-                ids += [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
-        return ids
-
-    for path in sorted(tests_dir.rglob("*.py")):
-        rel = path.relative_to(root).as_posix()
-        try:
-            tree = ast.parse(path.read_text(encoding="utf-8"))
-        except SyntaxError:
-            continue
-        module_ids: list[str] = []
-        for stmt in tree.body:
-            if isinstance(stmt, ast.Assign) and any(
-                isinstance(t, ast.Name) and t.id == "pytestmark" for t in stmt.targets
-            ):
-                module_ids += clause_ids(stmt.value)
-
-        def visit(body: list[ast.stmt], prefix: str, inherited: list[str], rel: str = rel) -> None:
-            for stmt in body:
-                if isinstance(stmt, ast.ClassDef):
-                    ids = inherited + [i for d in stmt.decorator_list for i in clause_ids(d)]
-                    visit(stmt.body, f"{prefix}{stmt.name}::", ids)
-                elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and stmt.name.startswith("test"):
-                    ids = inherited + [i for d in stmt.decorator_list for i in clause_ids(d)]
-                    for cid in ids:
-                        found.setdefault(cid, set()).add(f"{rel}::{prefix}{stmt.name}")
-
-        visit(tree.body, "", module_ids)
-    return {k: sorted(v) for k, v in sorted(found.items())}
-
 
 # ---------------------------------------------------------------------------------- docs
 
@@ -106,7 +62,7 @@ def _mermaid_retry(spec: Spec, name: str) -> list[str]:
     return out
 
 
-def render_doc(spec: Spec, tests: dict[str, list[str]]) -> str:
+def render_doc(spec: Spec) -> str:
     o: list[str] = [
         f"<!-- {HEADER} -->",
         "",
@@ -164,7 +120,7 @@ def render_doc(spec: Spec, tests: dict[str, list[str]]) -> str:
             access = c.access if isinstance(c.access, str) else (", ".join(c.access) or "—")
             le = c.le if isinstance(c.le, str) else "/".join(f"{v:02X}" for v in c.le)
             o.append(
-                f"| {c.name} | `{c.cla:02X}` | `{c.ins:02X}` | {_p1p2(c)} | {_data(c)} | {le} | {c.sm or '—'} | "
+                f"| {c.name} | `{c.cla:02X}` | `{c.ins:02X}` | {_p1p2(c)} | {_data(c)} | {le} | {c.sm_key or '—'} | "
                 f"{', '.join(c.states)} | {access} | {', '.join(c.clauses)} |"
             )
         o.append("")
@@ -193,9 +149,11 @@ def render_doc(spec: Spec, tests: dict[str, list[str]]) -> str:
             for r in f.records:
                 for i in r.items:
                     tmpl = r.template.hex().upper() if r.template else ""
-                    note = " ".join(x for x in (r.note if len(r.items) == 1 else None, i.note) if x)
+                    # A one-item record is declared as its item: its note is the item's, printed once.
+                    notes = (r.note if len(r.items) == 1 else None, i.note)
+                    note = " ".join(dict.fromkeys(x for x in notes if x))
                     o.append(
-                        f"| {r.number} | {tmpl} | `{i.tag.hex().upper()}` | {_cell(i.item)} | {i.format} "
+                        f"| {r.number} | {tmpl} | `{i.tag.hex().upper()}` | {_cell(i.name)} | {i.format} "
                         f"| {i.length} | "
                         f"`{i.padding.hex().upper()}` | {_cell(note)} |"
                     )
@@ -298,27 +256,24 @@ def render_doc(spec: Spec, tests: dict[str, list[str]]) -> str:
         o.append(f"| {n} | {text} | {', '.join(ids)} |")
     o += ["", "## 11. Conventions", ""]
     o += [f"- **{k}**: {v}" for k, v in spec.conventions.items()]
-    covered = [c for c in spec.clauses if c in tests]
     o += [
         "",
         "## 12. Clauses and traceability",
         "",
-        f"{len(spec.clauses)} clauses, {len(covered)} checked by tests (marker `@pytest.mark.clause`).",
+        f"{len(spec.clauses)} clauses. Each ties a rule to the regulation article(s) it serves and to the "
+        "conventions it follows; \"cited by\" lists where the spec's tables apply it. The tests that check a "
+        "clause name it with `@pytest.mark.clause(\"SSC-…\")` (the suite fails when a clause has no test); the "
+        "conformance checks a tester runs against a card will be listed here from their catalogue.",
         "",
-        "| clause | title | articles | conventions | rule | tests |",
+        "| clause | title | articles | conventions | rule | cited by |",
         "|---|---|---|---|---|---|",
     ]
     for cl in spec.clauses.values():
-        t = "<br>".join(f"`{x}`" for x in tests.get(cl.id, [])) or "**untested**"
+        cited = "<br>".join(f"`{x}`" for x in spec.references.get(cl.id, ())) or "—"
         o.append(
             f"| {cl.id} | {cl.title} | {', '.join(map(str, cl.articles))} | {', '.join(cl.conventions)} | "
-            f"{_cell(cl.text)} | {t} |"
+            f"{_cell(cl.text)} | {cited} |"
         )
-    untested = [c for c in spec.clauses if c not in tests]
-    o += ["", "Untested clauses: " + (", ".join(untested) if untested else "none") + "."]
-    unknown = sorted(set(tests) - set(spec.clauses))
-    if unknown:
-        o += ["", "Markers naming no clause: " + ", ".join(unknown) + "."]
     return "\n".join(o) + "\n"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..model import CardProfile
 from ..schema import Spec
 from .common import HEADER
 
@@ -17,6 +18,8 @@ def render_python(spec: Spec) -> str:
         "",
         "import enum",
         "from typing import Final, NamedTuple",
+        "",
+        "from sscard_core.layout import Item, Record",
         "",
         "",
     ]
@@ -40,30 +43,14 @@ def render_python(spec: Spec) -> str:
     out += ["", ""]
     out += [
         "class CommandDef(NamedTuple):",
+        "    name: str",
         "    cla: int",
         "    ins: int",
         "    p1p2: tuple[int, ...] | None",
         "    sm_key: str | None",
         "    encipher_key: str | None",
         "    states: tuple[Lifecycle, ...]",
-        "",
-        "",
-    ]
-    out += [
-        "class ItemDef(NamedTuple):",
-        "    tag: bytes",
-        "    name: str",
-        "    format: str",
-        "    length: int",
-        "    padding: bytes",
-        "",
-        "",
-    ]
-    out += [
-        "class RecordDef(NamedTuple):",
-        "    number: int",
-        "    template: bytes | None",
-        "    items: tuple[ItemDef, ...]",
+        "    action: str",
         "",
         "",
     ]
@@ -73,7 +60,7 @@ def render_python(spec: Spec) -> str:
         "    df: str",
         "    fid: int | None",
         "    sfi: int",
-        "    records: tuple[RecordDef, ...]",
+        "    records: tuple[Record, ...]",
         "",
         "",
     ]
@@ -85,6 +72,12 @@ def render_python(spec: Spec) -> str:
         "    try_limit: int | None",
         "",
         "",
+        "class InstallField(NamedTuple):",
+        "    name: str",
+        "    length: int",
+        "    value: bytes | None",
+        "",
+        "",
     ]
     out.append(f"LIBRARY_PACKAGE_AID: Final = bytes.fromhex({spec.protocol.library_package_aid.hex().upper()!r})")
     for app in spec.applications.values():
@@ -93,6 +86,8 @@ def render_python(spec: Spec) -> str:
         out.append(f"{app.name}_APPLET_CLASS: Final = {app.java_package + '.' + app.applet_class!r}")
     out += ["", "APPLICATION_AIDS: Final[dict[str, bytes]] = {"]
     out += [f"    {a.name!r}: {a.name}_AID," for a in spec.applications.values()]
+    out += ["}", "", "APPLET_CLASSES: Final[dict[str, str]] = {"]
+    out += [f"    {a.name!r}: {a.name}_APPLET_CLASS," for a in spec.applications.values()]
     out += ["}", "", "DF_AIDS: Final[dict[str, bytes]] = {"]
     out += [
         f"    {d.name!r}: bytes.fromhex({d.aid.hex().upper()!r}),"
@@ -119,8 +114,8 @@ def render_python(spec: Spec) -> str:
             states = ", ".join(f"Lifecycle.{s}" for s in c.states)
             p1p2 = "None" if c.p1p2 is None else "(" + "".join(f"0x{v:04X}, " for v in c.p1p2) + ")"
             out.append(
-                f"        {c.name!r}: CommandDef(0x{c.cla:02X}, 0x{c.ins:02X}, {p1p2}, {c.sm!r}, "
-                f"{c.encipher_key!r}, ({states},)),"
+                f"        {c.name!r}: CommandDef({c.name!r}, 0x{c.cla:02X}, 0x{c.ins:02X}, {p1p2}, {c.sm_key!r}, "
+                f"{c.encipher_key!r}, ({states},), {c.action!r}),"
             )
         out.append("    },")
     out += ["}", "", "KEYS: Final[dict[str, dict[str, KeyDef]]] = {"]
@@ -136,17 +131,31 @@ def render_python(spec: Spec) -> str:
             out.append(f"    {f.name!r}: FileDef({a.name!r}, {f.df!r}, {fid}, {f.sfi}, (")
             for r in f.records:
                 tmpl = "None" if r.template is None else f"bytes.fromhex({r.template.hex().upper()!r})"
-                out.append(f"        RecordDef({r.number}, {tmpl}, (")
+                out.append(f"        Record({r.number}, {tmpl}, (")
                 for i in r.items:
                     out.append(
-                        f"            ItemDef(bytes.fromhex({i.tag.hex().upper()!r}), {i.item!r}, "
+                        f"            Item(bytes.fromhex({i.tag.hex().upper()!r}), {i.name!r}, "
                         f"{i.format!r}, {i.length}, {i.padding!r}),"
                     )
                 out.append("        )),")
             out.append("    )),")
     out += ["}", "", "DATA_OBJECTS: Final[dict[str, int]] = {"]
     out += [f"    {o.name!r}: 0x{o.tag:04X}," for a in spec.applications.values() for o in a.data_objects.values()]
-    out += ["}", "", "CLAUSES: Final[dict[str, tuple[int, ...]]] = {"]
+    out += ["}", "", "INSTALL_FIELDS: Final[dict[str, tuple[InstallField, ...]]] = {"]
+    for name, install in spec.protocol.install.items():
+        out.append(f"    {name!r}: (")
+        for field in install:
+            value = "None" if field.value is None else f"bytes.fromhex({field.value.hex().upper()!r})"
+            out.append(f"        InstallField({field.name!r}, {field.length}, {value}),")
+        out.append("    ),")
+    out += ["}", '"""The applet install parameters of each application, in order (SSC-PERSO-1)."""', ""]
+    example = CardProfile.example()
+    transport = {"SSSE": example.ssse.perso_key, "PBOC": example.pboc.perso_key if example.pboc else None}
+    out.append(f"EXAMPLE_CARD_UNIQUE: Final = bytes.fromhex({example.card_unique.hex().upper()!r})")
+    out += ["EXAMPLE_TRANSPORT_KEYS: Final[dict[str, bytes]] = {"]
+    out += [f"    {k!r}: bytes.fromhex({v.hex().upper()!r})," for k, v in transport.items() if v is not None]
+    out += ["}", '"""Install parameters of the spec\'s example card (TEST keys, never for real cards)."""', ""]
+    out += ["CLAUSES: Final[dict[str, tuple[int, ...]]] = {"]
     out += [f"    {c.id!r}: {tuple(c.articles)!r}," for c in spec.clauses.values()]
     out += ["}", '"""Clause id -> the regulation articles it serves (empty: a convention only)."""', ""]
     return "\n".join(out)

@@ -8,14 +8,15 @@ model (:class:`ModelConnection`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, Self, runtime_checkable
 
+from sscard import spec_tables as t
 from sscard.errors import CardConnectionError, NoReaderError
 
 if TYPE_CHECKING:
-    from apdu_spec.model import CardModel, CardProfile
+    from apdu_spec.model import CardModel
     from jcardsim_bridge import AppletSpec, Simulator
 
 
@@ -201,20 +202,33 @@ class SimulatorConnection(_ContextMixin):
             self.simulator.close()
 
 
-def default_applets(profile: CardProfile | None = None) -> list[AppletSpec]:
-    """The applets of a blank sscard card as the vendor installs them, ready to be personalised:
-    the social security application and (unless ``profile`` is a temporary card) the financial one,
-    with the install data (transport keys, card-unique bytes) of ``profile``, by default the spec's
-    example card (TEST transport keys, the same as ``examples/issuer-keys.json`` and
+def install_data(application: str, transport_key: bytes, card_unique: bytes) -> bytes:
+    """The applet install parameters (GlobalPlatform install data, the applet's part) of ``application``:
+    the fields of the spec's install layout in order (SSC-PERSO-1)."""
+    sources = {"perso_key": transport_key, "card_unique": card_unique}
+    out = b""
+    for field in t.INSTALL_FIELDS[application]:
+        value = field.value if field.value is not None else sources.get(field.name)
+        if value is None:
+            raise ValueError(f"install field {application}.{field.name} has no value")
+        if len(value) != field.length:
+            raise ValueError(f"install field {application}.{field.name} must be {field.length} bytes, got {len(value)}")
+        out += value
+    return out
+
+
+def default_applets(*, card_unique: bytes | None = None, transport_keys: Mapping[str, bytes] | None = None,
+                    temporary: bool = False) -> list[AppletSpec]:
+    """The applets of a blank sscard card as the vendor installs them, ready to be personalised: the social
+    security application and (unless ``temporary``) the financial one, with their install parameters —
+    by default the spec's example card (TEST transport keys, the same as ``examples/issuer-keys.json`` and
     ``examples/bank-keys.json``)."""
-    from apdu_spec import load
-    from apdu_spec.model import CardProfile, install_data
     from jcardsim_bridge import AppletSpec
 
-    spec = load()
-    profile = profile or CardProfile.example()
-    return [AppletSpec(f"{app.java_package}.{app.applet_class}", app.aid, install_data(spec, name, profile))
-            for name, app in spec.applications.items() if name != "PBOC" or profile.pboc is not None]
+    unique = card_unique if card_unique is not None else t.EXAMPLE_CARD_UNIQUE
+    keys = transport_keys if transport_keys is not None else t.EXAMPLE_TRANSPORT_KEYS
+    return [AppletSpec(t.APPLET_CLASSES[name], aid, install_data(name, keys[name], unique))
+            for name, aid in t.APPLICATION_AIDS.items() if name != "PBOC" or not temporary]
 
 
 class ModelConnection(_ContextMixin):

@@ -11,7 +11,7 @@ two words whose meaning depends on it (63CX and 6983: a PIN or a key). The raw s
 
 from __future__ import annotations
 
-from sscard.spec_tables import SW, SW_MASKS, SW_TEXT
+from sscard.spec_tables import COMMANDS, SW, SW_MASKS, SW_TEXT
 
 
 class SscardError(Exception):
@@ -295,10 +295,10 @@ ERRORS_BY_SW: dict[SW, type[ApduError]] = {
 }
 """The exception class of every status word of the spec except 9000 (a test checks none is missing)."""
 
-# ISO 7816-4 instructions whose 63CX / 6983 concern a PIN (VERIFY, CHANGE REFERENCE DATA incl. the
-# proprietary 80 5E) or a key (EXTERNAL AUTHENTICATE).
-_PIN_INS = frozenset({0x20, 0x5E})
-_KEY_INS = frozenset({0x82})
+# Instructions whose 63CX / 6983 concern a PIN (VERIFY, CHANGE PIN) or a key (EXTERNAL AUTHENTICATE), by
+# what the spec says each command does.
+_PIN_INS = frozenset(c.ins for app in COMMANDS.values() for c in app.values() if c.action in ("verify", "change_pin"))
+_KEY_INS = frozenset(c.ins for app in COMMANDS.values() for c in app.values() if c.action == "external_authenticate")
 
 
 def error_for(sw: int, data: bytes = b"", *, command: str | None = None, ins: int | None = None) -> ApduError:

@@ -28,6 +28,7 @@ from sscard.protocol import CardProtocol
 from sscard.records import READ_BY_NUMBER, decode_date, decode_records, decode_value, parse_ber, record_p2
 from sscard.session import ApplicationSession, PinStatus
 from sscard.tracing import Tracer
+from sscard_core.layout import Item
 
 __all__ = ["FinanceAccount", "FinanceSession", "financial_pin_block"]
 
@@ -72,7 +73,7 @@ class FinanceAccount:
 def account_from_records(records: dict[int, dict[bytes, bytes]]) -> FinanceAccount:
     items = {i.tag: (r.number, i) for r in _FILE.records for i in r.items}
 
-    def raw(tag: str) -> tuple[t.ItemDef, bytes]:
+    def raw(tag: str) -> tuple[Item, bytes]:
         number, item = items[bytes.fromhex(tag)]
         return item, records[number][item.tag]
 

@@ -34,6 +34,7 @@ from typing import Any
 
 from sscard import spec_tables as t
 from sscard.errors import HolderDataError
+from sscard_core.layout import Item
 
 __all__ = [
     "ETHNICITY_CODES",
@@ -65,7 +66,7 @@ TEMPORARY_CARD_DAYS = 90
 _SEX = {"1": "male", "2": "female"}
 
 
-def _item(file: str, number: int) -> t.ItemDef:
+def _item(file: str, number: int) -> Item:
     return next(r for r in t.FILES[file].records if r.number == number).items[0]
 
 
@@ -171,7 +172,9 @@ def _show(value: Any, field_name: str = "card.") -> str:
     return repr(value) if isinstance(value, str) and len(value) <= 40 else type(value).__name__
 
 
-def _masked_repr(obj: Any, public: tuple[str, ...]) -> str:
+def masked_repr(obj: Any, public: tuple[str, ...]) -> str:
+    """A dataclass's repr with every field not in ``public`` shown as ``<masked>`` (personal data stays out
+    of logs and tracebacks)."""
     parts = [f"{f.name}={getattr(obj, f.name)!r}" if f.name in public else f"{f.name}=<masked>" for f in fields(obj)]
     return f"{type(obj).__name__}({', '.join(parts)})"
 
@@ -209,7 +212,7 @@ class HolderData:
             raise _fail("holder.sex", "differs from the sex the social security number encodes (digit 17)")
 
     def __repr__(self) -> str:
-        return _masked_repr(self, ())
+        return masked_repr(self, ())
 
     def items(self) -> dict[int, str]:
         """Record number -> value to write (cn digits or text)."""
@@ -257,7 +260,7 @@ class CardData:
         return self.card_type == "2"
 
     def __repr__(self) -> str:
-        return _masked_repr(self, ("issuer_org", "issue_date", "expiry_date", "card_type", "spec_version",
+        return masked_repr(self, ("issuer_org", "issue_date", "expiry_date", "card_type", "spec_version",
                                    "area_code"))
 
 
@@ -279,7 +282,7 @@ class SocialData:
                                                  f"{', '.join(t.ACCESS_PROFILES)}")
 
     def __repr__(self) -> str:
-        return _masked_repr(self, ("pin_try_limit", "access_profile"))
+        return masked_repr(self, ("pin_try_limit", "access_profile"))
 
 
 @dataclass(frozen=True, repr=False)
@@ -318,7 +321,7 @@ class FinanceData:
             raise _fail("finance.pin_try_limit", "1-15 expected")
 
     def __repr__(self) -> str:
-        return _masked_repr(self, ("pan_sequence", "effective_date", "expiry_date", "pin_try_limit"))
+        return masked_repr(self, ("pan_sequence", "effective_date", "expiry_date", "pin_try_limit"))
 
 
 def _luhn_ok(digits: str) -> bool:

@@ -41,6 +41,8 @@ __all__ = [
     "CardIdentity",
     "CardKeys",
     "KeyMismatch",
+    "PreparedBankKeys",
+    "PreparedIssuerKeys",
     "SoftwareBankKeys",
     "SoftwareIssuerKeys",
     "load_key_file",
@@ -274,6 +276,40 @@ class SoftwareBankKeys(_SoftwareKeys):
             raise KeyFileError("application", "this is a social security (SSSE) key file; the financial "
                                "application needs the bank's", source=str(path))
         return keys
+
+
+class _PreparedKeys(_SoftwareKeys):
+    """The keys of one card, already diversified for it, as a data-preparation system delivers them per card:
+    no master key is involved, and whatever card the session names, these are its keys."""
+
+    def __init__(self, *, transport_key: bytes, card_keys: Mapping[str, bytes], version: int = 1,
+                 algorithm: crypto.Algorithm = crypto.Algorithm.TDES, source: str = "<prepared card keys>") -> None:
+        super().__init__(transport_key=transport_key,
+                         master_keys={role: _Key(value, version) for role, value in card_keys.items()},
+                         algorithm=algorithm, source=source)
+
+    def _derive(self, master: bytes, card: Any) -> bytes:
+        return master
+
+
+class PreparedIssuerKeys(_PreparedKeys):
+    """:class:`IssuerKeys` of one card whose social security keys were diversified beforehand."""
+
+    application_name = "SSSE"
+
+    def __init__(self, *, city_code: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._city = city_code
+
+    @property
+    def city_code(self) -> str:
+        return self._city
+
+
+class PreparedBankKeys(_PreparedKeys):
+    """:class:`BankKeys` of one card whose financial keys were diversified beforehand."""
+
+    application_name = "PBOC"
 
 
 # ------------------------------------------------------------------------------ key file

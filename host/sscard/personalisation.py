@@ -1,9 +1,10 @@
 """Personalisation (card vendors): holder data, keys, PIN and access profile into a freshly installed card.
 
-The flow is the spec's (``apdu_spec.perso.personalise``: keys, PIN and try limit, access profile, records of
-the root files then of each DF, END PERSONALISATION), driven through :class:`~sscard.keys.IssuerKeys` so the
-card keys are diversified, and enciphered under the transport key, inside the key store: the host never
-holds a card key in clear. The data was validated when :class:`~sscard.holder.PersonalisationData` was
+One flow for every application and every caller (:func:`personalise_application`: keys, PIN and try
+limit, access profile, records of the root files then of each DF, END PERSONALISATION), through the
+sessions' personalisation commands and a key store (:class:`~sscard.keys.IssuerKeys`), so the card keys
+are diversified, and enciphered under the transport key, inside the key store: the host never holds a
+card key in clear. The data was validated when :class:`~sscard.holder.PersonalisationData` was
 built, so nothing reaches the card before every field is known good.
 
 Afterwards everything readable is read back and compared (:class:`PersonalisationReport` says what was
@@ -12,7 +13,7 @@ and what could not be checked before activation).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,13 +24,13 @@ from sscard.finance import FinanceSession
 from sscard.holder import CardData, FinanceData, HolderData, PersonalisationData
 from sscard.keys import PERSO, BankCardIdentity, BankKeys, CardIdentity, IssuerKeys
 from sscard.protocol import CardProtocol
-from sscard.records import READ_BY_NUMBER, decode_records, encode_item, encode_record, record_p2
+from sscard.records import decode_records, encode_date
 from sscard.session import ApplicationSession
-from sscard.social import SocialSecuritySession, social_pin_data
+from sscard.social import SocialSecuritySession
 from sscard.spec_tables import Lifecycle
 from sscard.tracing import Tracer
 
-__all__ = ["PersonalisationReport", "check_keys_fit", "personalise"]
+__all__ = ["PersonalisationReport", "Records", "check_keys_fit", "personalise", "personalise_application"]
 
 
 @dataclass(frozen=True)
@@ -79,9 +80,8 @@ def personalise(connection: Connection | CardProtocol, data: PersonalisationData
     :class:`~sscard.errors.PersonalisationError` when the read-back differs.
     """
     check_keys_fit(data, keys, bank_keys)
-    protocol = connection if isinstance(connection, CardProtocol) else CardProtocol(connection, tracers=tracers)
-    if isinstance(connection, CardProtocol):
-        protocol.tracers.extend(tracers)
+    protocol = connection if isinstance(connection, CardProtocol) else CardProtocol.of(connection)
+    protocol.tracers.extend(tracers)
     social = SocialSecuritySession(protocol, keys=keys)
     _require_personalisation(social, "social security")
     identity = _read_identity(social, keys.city_code)
@@ -92,10 +92,10 @@ def personalise(connection: Connection | CardProtocol, data: PersonalisationData
         _require_personalisation(finance, "financial")
         bank_identity = BankCardIdentity(data.finance.pan, data.finance.pan_sequence)
 
-    _personalise_social(social, data, keys, identity)
+    _personalise_social(social, data, identity)
     if finance is not None:
-        assert data.finance is not None and bank_keys is not None and bank_identity is not None
-        _personalise_finance(finance, data.finance, bank_keys, bank_identity)
+        assert data.finance is not None and bank_identity is not None
+        _personalise_finance(finance, data.finance, bank_identity)
     return _read_back(protocol, data, keys, bank_keys, identity)
 
 
@@ -117,76 +117,81 @@ def _read_identity(session: SocialSecuritySession, city_code: str) -> CardIdenti
     return CardIdentity(city_code, installed.card_unique)
 
 
-def _put_keys(session: ApplicationSession[Any], keys: Any, card: Any) -> None:
+Records = Mapping[str, Mapping[bytes, "str | bytes"]]
+"""What personalisation writes into an application's files: file name -> item tag -> value (digits, text
+or bytes as :func:`sscard_core.codec.encode_value` takes them)."""
+
+
+def personalise_application(session: ApplicationSession[Any], card: Any, *, pin: str, pin_try_limit: int,
+                            records: Records, access_profile: str | None = None) -> None:
+    """The personalisation flow of one application, the only one there is (SSC-PERSO-1..5): EXTERNAL
+    AUTHENTICATE with the transport key, every card key (PUT KEY, diversified for ``card`` by the session's
+    key store), the PIN and its try limit, the access profile (social security application), the records
+    of the root files then of each DF, END PERSONALISATION.
+
+    The application must be in PERSONALISATION; nothing here validates holder data (callers do).
+    """
     app = session.application
-    for role, key in t.KEYS[app].items():
-        if role == PERSO:
-            continue
-        session._send("PUT_KEY", keys.wrap_card_key(role, card), p1=keys.key_version(role), p2=key.id)
-
-
-def _set_pin(session: ApplicationSession[Any], keys: Any, pin: str, limit: int) -> None:
-    session._send("SET_PIN", bytes([limit]) + keys.encipher(PERSO, None, social_pin_data(pin)))
-
-
-def _update(session: ApplicationSession[Any], file: str, number: int, values: dict[bytes, bytes]) -> None:
-    spec = t.FILES[file]
-    record = next(r for r in spec.records if r.number == number)
-    session._send("UPDATE_RECORD", encode_record(record, values), p1=number, p2=record_p2(spec.sfi, READ_BY_NUMBER))
-
-
-def _ef05_values(card: CardData, identity: CardIdentity) -> dict[int, str | bytes]:
-    return {1: identity.identification_code(), 2: card.card_type, 3: card.spec_version, 4: card.issuer_org,
-            5: card.issue_date.strftime("%Y%m%d"), 6: card.expiry_date.strftime("%Y%m%d"), 7: card.card_number}
-
-
-def _write_file(session: ApplicationSession[Any], file: str, values: dict[int, str | bytes]) -> None:
-    for record in t.FILES[file].records:
-        if record.number in values:
-            item = record.items[0]
-            _update(session, file, record.number, {item.tag: encode_item(item, values[record.number])})
-
-
-def _personalise_social(session: SocialSecuritySession, data: PersonalisationData, keys: IssuerKeys,
-                        identity: CardIdentity) -> None:
     session.external_authenticate(PERSO)
-    _put_keys(session, keys, identity)
-    _set_pin(session, keys, data.social.initial_pin, data.social.pin_try_limit)
-    session._send("SET_ACCESS_PROFILE", bytes([t.ACCESS_PROFILES[data.social.access_profile]]))
-    _write_file(session, "EF05", _ef05_values(data.card, identity))
-    _write_file(session, "EF06", dict(data.holder.items()))
-    for file in sorted(data.sub_applications, key=lambda f: (t.FILES[f].df, f)):
+    for role in t.KEYS[app]:
+        if role != PERSO:
+            session.put_key(role, card)
+    session.set_pin(pin, pin_try_limit)
+    if access_profile is not None:
+        if not isinstance(session, SocialSecuritySession):
+            raise ValueError(f"the {app} application has no access profiles")
+        session.set_access_profile(access_profile)
+    files = sorted(records, key=lambda f: (t.FILES[f].df, f))
+    current_df = ""
+    for file in files:
         spec = t.FILES[file]
-        session.select_df(spec.df)
-        given = {tag.upper(): value for tag, value in data.sub_applications[file].items()}
+        if spec.application != app:
+            raise ValueError(f"{file} is not a file of the {app} application")
+        if spec.df != current_df:
+            assert isinstance(session, SocialSecuritySession)  # only the social application has DFs
+            session.select_df(spec.df)
+            current_df = spec.df
+        given = records[file]
         for record in spec.records:
-            values = {i.tag: encode_item(i, given[i.tag.hex().upper()]) for i in record.items
-                      if i.tag.hex().upper() in given}
+            values = {i.tag: given[i.tag] for i in record.items if i.tag in given}
             if values:
-                _update(session, file, record.number, values)
-    if data.sub_applications:
+                session.write_record(file, record.number, values)
+    if current_df:
+        assert isinstance(session, SocialSecuritySession)
         session.select_root()
-    session._send("END_PERSONALISATION")
-    session._changed_state()
+    session.end_personalisation()
 
 
-def _finance_values(finance: FinanceData) -> dict[bytes, str]:
+def _ef05_values(card: CardData, identity: CardIdentity) -> dict[bytes, str | bytes]:
+    values: dict[int, str | bytes] = {
+        1: identity.identification_code(), 2: card.card_type, 3: card.spec_version, 4: card.issuer_org,
+        5: encode_date(card.issue_date), 6: encode_date(card.expiry_date), 7: card.card_number}
+    return {r.items[0].tag: values[r.number] for r in t.FILES["EF05"].records}
+
+
+def _holder_values(holder: HolderData) -> dict[bytes, str | bytes]:
+    values = holder.items()
+    return {r.items[0].tag: values[r.number] for r in t.FILES["EF06"].records if r.number in values}
+
+
+def _personalise_social(session: SocialSecuritySession, data: PersonalisationData, identity: CardIdentity) -> None:
+    records: dict[str, Mapping[bytes, str | bytes]] = {
+        "EF05": _ef05_values(data.card, identity), "EF06": _holder_values(data.holder)}
+    for file, values in data.sub_applications.items():
+        records[file] = {bytes.fromhex(tag): value for tag, value in values.items()}
+    personalise_application(session, identity, pin=data.social.initial_pin, pin_try_limit=data.social.pin_try_limit,
+                            records=records, access_profile=data.social.access_profile)
+
+
+def _finance_values(finance: FinanceData) -> dict[bytes, str | bytes]:
     return {b"\x5a": finance.pan, b"\x5f\x34": finance.pan_sequence,
             b"\x5f\x24": finance.expiry_date.strftime("%y%m%d"), b"\x5f\x25": finance.effective_date.strftime("%y%m%d"),
             b"\x5f\x20": finance.cardholder_name}
 
 
-def _personalise_finance(session: FinanceSession, finance: FinanceData, keys: BankKeys,
-                         identity: BankCardIdentity) -> None:
-    session.external_authenticate(PERSO)
-    _put_keys(session, keys, identity)
-    _set_pin(session, keys, finance.initial_pin, finance.pin_try_limit)
-    given = _finance_values(finance)
-    for record in t.FILES["FIN_SFI1"].records:
-        values = {i.tag: encode_item(i, given[i.tag]) for i in record.items if i.tag in given}
-        _update(session, "FIN_SFI1", record.number, values)
-    session._send("END_PERSONALISATION")
-    session._changed_state()
+def _personalise_finance(session: FinanceSession, finance: FinanceData, identity: BankCardIdentity) -> None:
+    personalise_application(session, identity, pin=finance.initial_pin, pin_try_limit=finance.pin_try_limit,
+                            records={"FIN_SFI1": _finance_values(finance)})
 
 
 # ---------------------------------------------------------------------------------- read-back

@@ -18,16 +18,16 @@ A chain of small processors, each with ``send(command) -> response`` and each te
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Callable, Iterable
-from typing import Any, Protocol
+from collections.abc import Iterable
+from typing import Protocol
 
-from sscard import crypto
 from sscard import spec_tables as t
-from sscard.apdu import CommandApdu, ResponseApdu
 from sscard.connection import Connection
 from sscard.errors import CardConnectionError, error_for
+from sscard.records import command as spec_command
 from sscard.tracing import LOGGER_NAME, LoggingTracer, Tracer, clock, mask_exchange
+from sscard_core import apdu as core_apdu
+from sscard_core.apdu import CommandApdu, MacFunction, ResponseApdu
 
 __all__ = [
     "CardProtocol",
@@ -41,29 +41,24 @@ __all__ = [
     "mac_input",
 ]
 
-MacFunction = Callable[[bytes, bytes], bytes]
-"""``mac(data, iv) -> mac``: the full MAC (at least 4 bytes; the leftmost 4 are sent) of ``data`` under a
-key the caller holds, with the given initial vector (:meth:`sscard.keys.IssuerKeys.mac` curried)."""
-
 _SW_OK = 0x9000
 _GET_RESPONSE_LIMIT = 64  # 64 × 256 bytes: far beyond any answer of this card
-
+_GET_RESPONSE_INS = 0xC0  # ISO/IEC 7816-4 transport-level command, not one of the applications'
 
 _APPLICATION_BY_AID = {aid: name for name, aid in t.APPLICATION_AIDS.items()}
-# Which application is selected on a connection, as seen by every chain over it (two sessions, or two
-# chains, may share one card: the second must know when the first selected the other application).
-_SELECTION: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+_SELECT = {(c.cla, c.ins) for c in (t.COMMANDS[app]["SELECT"] for app in t.COMMANDS)}
+_SELECT_BY_NAME_P1 = 0x04
+_CHAIN_ATTRIBUTE = "_sscard_card_protocol"  # where CardProtocol.of keeps a connection's chain
 
 
-def _observe_selection(connection: Connection, command: CommandApdu, response: ResponseApdu) -> None:
-    if command.ins == 0xA4 and command.p1 == 0x04 and command.cla & 0xFC == 0 and command.data in _APPLICATION_BY_AID:
-        try:
-            if response.sw == 0x9000:
-                _SELECTION[connection] = _APPLICATION_BY_AID[command.data]
-            else:
-                _SELECTION.pop(connection, None)
-        except TypeError:  # a connection that cannot be weakly referenced: no sharing across chains
-            pass
+def _selected_by(command: CommandApdu, response: ResponseApdu) -> tuple[bool, str | None]:
+    """Whether ``command`` was an application SELECT, and the application it left selected (None: none)."""
+    if (command.cla, command.ins) not in _SELECT or command.p1 != _SELECT_BY_NAME_P1:
+        return False, None
+    name = _APPLICATION_BY_AID.get(command.data)
+    if name is None:
+        return False, None
+    return True, name if response.sw == _SW_OK else None
 
 
 class Processor(Protocol):
@@ -78,6 +73,8 @@ class Transport:
     def __init__(self, connection: Connection, tracers: Iterable[Tracer] = ()) -> None:
         self.connection = connection
         self.tracers: list[Tracer] = list(tracers)
+        self.selected: str | None = None
+        """The application the last SELECT through this transport left selected (None: none or unknown)."""
         self._log = LoggingTracer()
 
     def send(self, command: CommandApdu) -> ResponseApdu:
@@ -89,7 +86,9 @@ class Transport:
             raise CardConnectionError(f"{self.connection.description}: response of {len(answer)} bytes has no "
                                       "status word")
         response = ResponseApdu.decode(answer)
-        _observe_selection(self.connection, command, response)
+        was_select, application = _selected_by(command, response)
+        if was_select:
+            self.selected = application
         if self.tracers or self._log.logger.isEnabledFor(self._log.level):
             entry = mask_exchange(raw, response.data, response.sw, elapsed)
             self._log.record(entry)
@@ -110,7 +109,8 @@ class GetResponse:
         for _ in range(_GET_RESPONSE_LIMIT):
             if response.sw1 != 0x61:
                 return ResponseApdu(data, response.sw)
-            response = self.inner.send(CommandApdu(command.cla & 0x03, 0xC0, 0x00, 0x00, le=response.sw2 or 256))
+            more = CommandApdu(command.cla & 0x03, _GET_RESPONSE_INS, 0x00, 0x00, le=response.sw2 or 256)
+            response = self.inner.send(more)
             data += response.data
         raise CardConnectionError(f"the card kept answering 61XX after {_GET_RESPONSE_LIMIT} GET RESPONSEs")
 
@@ -130,20 +130,12 @@ class ResendWithLe:
 
 def mac_input(command: CommandApdu) -> bytes:
     """What the MAC covers (SSC-SM-2): CLA INS P1 P2 Lc || data, Lc counting the MAC that will follow."""
-    lc = len(command.data) + t.MAC_LENGTH
-    if lc > 255:
-        raise ValueError(f"a MAC'd command carries at most {255 - t.MAC_LENGTH} data bytes, got {len(command.data)}")
-    return bytes((command.cla, command.ins, command.p1, command.p2, lc)) + command.data
+    return core_apdu.mac_input(command, t.MAC_LENGTH)
 
 
 def mac_command(command: CommandApdu, challenge: bytes, mac: MacFunction) -> CommandApdu:
-    """``command`` (CLA 84/04, data without MAC) with its 4-byte MAC appended, IV from ``challenge``."""
-    if not command.cla & 0x04:
-        raise ValueError(f"CLA {command.cla:02X} is not a secure-messaging class (b3 must be set)")
-    full = mac(mac_input(command), crypto.command_mac_iv(challenge))
-    if len(full) < t.MAC_LENGTH:
-        raise ValueError(f"the MAC function returned {len(full)} bytes, need at least {t.MAC_LENGTH}")
-    return command.with_data(command.data + full[: t.MAC_LENGTH])
+    """``command`` (CLA 84/04, data without MAC) with its 4-byte MAC appended, IV from ``challenge`` (SSC-SM-2)."""
+    return core_apdu.mac_command(command, challenge, mac, t.MAC_LENGTH)
 
 
 class SecureMessaging:
@@ -162,9 +154,10 @@ class SecureMessaging:
 
     def get_challenge(self, length: int | None = None) -> bytes:
         n = length or self.challenge_length
-        response = self.inner.send(CommandApdu(0x00, 0x84, 0x00, 0x00, le=n))
+        command = spec_command("SSSE", "GET_CHALLENGE", le=n)  # the same command in both applications
+        response = self.inner.send(command)
         if response.sw != _SW_OK:
-            raise error_for(response.sw, response.data, command="GET CHALLENGE", ins=0x84)
+            raise error_for(response.sw, response.data, command="GET CHALLENGE", ins=command.ins)
         if len(response.data) != n:
             raise CardConnectionError(f"GET CHALLENGE answered {len(response.data)} bytes, asked for {n}")
         return response.data
@@ -186,32 +179,37 @@ class CardProtocol:
 
     def __init__(self, connection: Connection, *, tracers: Iterable[Tracer] = (), challenge_length: int = 4) -> None:
         self.connection = connection
-        self._selected: str | None = None
         self.transport = Transport(connection, tracers)
         self.secure_messaging = SecureMessaging(ResendWithLe(GetResponse(self.transport)), challenge_length)
 
+    @classmethod
+    def of(cls, connection: Connection) -> CardProtocol:
+        """The chain of ``connection``: made on first use and kept on the connection, so that every session
+        built from the same connection shares one chain, one view of the selected application and one
+        list of tracers. A connection that cannot hold it (``__slots__``) gets a new chain each time."""
+        chain = getattr(connection, _CHAIN_ATTRIBUTE, None)
+        if isinstance(chain, CardProtocol) and chain.connection is connection:
+            return chain
+        chain = cls(connection)
+        try:
+            setattr(connection, _CHAIN_ATTRIBUTE, chain)
+        except AttributeError:
+            pass
+        return chain
+
     @property
     def selected(self) -> str | None:
-        """The application last selected on this connection by any chain ("SSSE" / "PBOC"), None when unknown.
+        """The application last selected through this chain ("SSSE" / "PBOC"), None when none or unknown.
 
-        Every chain over the connection sees the SELECTs of the others; traffic sent around the chains is not
-        seen, nor is a power cycle done with ``connection.reset()`` (use :meth:`reset`, or new sessions).
+        The chain owns this: sessions that share a card share its chain (:meth:`of` a connection, or the
+        same :class:`CardProtocol` given), so each sees when another selected the other application. Traffic sent around
+        the chain is not seen, nor is a power cycle done with ``connection.reset()`` (use :meth:`reset`).
         """
-        try:
-            return _SELECTION.get(self.connection)
-        except TypeError:
-            return self._selected
+        return self.transport.selected
 
-    @selected.setter
-    def selected(self, application: str | None) -> None:
-        self._selected = application
-        try:
-            if application is None:
-                _SELECTION.pop(self.connection, None)
-            else:
-                _SELECTION[self.connection] = application
-        except TypeError:
-            pass
+    def forget_selection(self) -> None:
+        """Assume nothing is selected (the next session command selects its application again)."""
+        self.transport.selected = None
 
     @property
     def tracers(self) -> list[Tracer]:
@@ -221,7 +219,7 @@ class CardProtocol:
     def reset(self) -> None:
         """Power-cycle the card: nothing is selected afterwards (sessions select again on their next command)."""
         self.connection.reset()
-        self.selected = None
+        self.forget_selection()
 
     def transmit(self, command: CommandApdu) -> ResponseApdu:
         """Send through the chain; no status word check."""

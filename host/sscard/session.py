@@ -7,7 +7,7 @@ secure messaging through a key store, and the issuer's lifecycle commands.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -15,12 +15,13 @@ from sscard import crypto
 from sscard import spec_tables as t
 from sscard.apdu import CommandApdu
 from sscard.connection import Connection
-from sscard.errors import ApplicationTerminated, CardDataError, SscardError
+from sscard.errors import ApplicationTerminated, CardDataError, PinFormatError, SscardError
 from sscard.keys import PERSO, CardKeys
 from sscard.protocol import CardProtocol
-from sscard.records import command, parse_ber
+from sscard.records import READ_BY_NUMBER, command, parse_ber, record_p2, record_values
 from sscard.spec_tables import Lifecycle
 from sscard.tracing import Tracer
+from sscard_core.crypto import social_pin_bcd as pin_bcd
 
 __all__ = ["ApplicationSession", "Fci", "PinStatus", "parse_fci"]
 
@@ -86,7 +87,8 @@ class ApplicationSession(Generic[CardT]):
             self.protocol = connection
             self.protocol.tracers.extend(tracers)
         else:
-            self.protocol = CardProtocol(connection, tracers=tracers)
+            self.protocol = CardProtocol.of(connection)
+            self.protocol.tracers.extend(tracer for tracer in tracers if tracer not in self.protocol.tracers)
         self.keys = keys
         if keys is not None and keys.application != self.application:
             raise SscardError(f"{keys.application} keys given to the {self.application} session")
@@ -128,10 +130,8 @@ class ApplicationSession(Generic[CardT]):
     # ------------------------------------------------------------------ selection
     def select(self) -> Fci:
         """SELECT the application (clears the PIN verification, authentications and challenge)."""
-        self.protocol.selected = None
         data = self.protocol.send(self._command("SELECT", self.aid, p1=0x04, p2=0x00), name="SELECT")
         self._fci = parse_fci(data)
-        self.protocol.selected = self.application
         self._selected_application()
         return self._fci
 
@@ -215,6 +215,42 @@ class ApplicationSession(Generic[CardT]):
     def unblock_pin(self) -> None:
         """PIN UNBLOCK with issuer authority: the try counter back at its limit, the PIN kept (SSC-PIN-8)."""
         self._send_mac("PIN_UNBLOCK")
+
+    # ------------------------------------------------------------------ personalisation (card vendors)
+    # The steps of the one personalisation flow (sscard.personalisation.personalise_application), each a
+    # command of the PERSONALISATION state, sent after EXTERNAL AUTHENTICATE with the transport key.
+    def put_key(self, role: str, card: CardT) -> None:
+        """PUT KEY: the card key ``role`` (diversified for ``card``), enciphered under the transport key by
+        the key store, with its check value; P1 is the key version (SSC-PERSO-2)."""
+        keys = self._require_keys("PUT_KEY")
+        self._send("PUT_KEY", keys.wrap_card_key(role, card), p1=keys.key_version(role),
+                   p2=t.KEYS[self.application][role].id)
+
+    def set_pin(self, pin: str, try_limit: int) -> None:
+        """SET PIN: the holder's initial PIN (BCD, enciphered under the transport key) and its try limit."""
+        keys = self._require_keys("SET_PIN")
+        if not 1 <= try_limit <= 15:
+            raise ValueError(f"PIN try limit {try_limit} is not 1-15")
+        try:
+            block = pin_bcd(pin)
+        except ValueError as exc:
+            raise PinFormatError(f"initial PIN: {exc}") from None
+        transport_key_card: Any = None  # the transport key is not diversified
+        self._send("SET_PIN", bytes([try_limit]) + keys.encipher(PERSO, transport_key_card, block))
+
+    def write_record(self, file: str, number: int, values: Mapping[bytes, str | bytes]) -> None:
+        """UPDATE RECORD without MAC (PERSONALISATION only): record ``number`` of ``file`` with the given
+        item values (tag -> digits, text or bytes), padding elsewhere. The file's DF must be the current one."""
+        spec = t.FILES[file]
+        if spec.application != self.application:
+            raise ValueError(f"{file} is not a file of the {self.application} application")
+        self._send("UPDATE_RECORD", record_values(file, number, values), p1=number,
+                   p2=record_p2(spec.sfi, READ_BY_NUMBER))
+
+    def end_personalisation(self) -> None:
+        """END PERSONALISATION: PERSONALISATION -> ISSUED once keys, PIN (and access profile) are set."""
+        self._send("END_PERSONALISATION")
+        self._changed_state()
 
 
 def _display(name: str) -> str:

@@ -16,7 +16,7 @@ import hmac
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 from sscard import crypto
@@ -31,7 +31,7 @@ from sscard.errors import (
     SscardError,
     WrongPin,
 )
-from sscard.holder import validate_holder_item
+from sscard.holder import masked_repr, validate_holder_item
 from sscard.keys import CardIdentity, IssuerKeys
 from sscard.protocol import CardProtocol
 from sscard.records import (
@@ -47,6 +47,7 @@ from sscard.records import (
 )
 from sscard.session import ApplicationSession, PinStatus
 from sscard.tracing import Tracer
+from sscard_core.layout import Item
 
 __all__ = ["CardInfo", "Holder", "SocialSecuritySession", "social_pin_data"]
 
@@ -55,7 +56,7 @@ _EF06 = t.FILES["EF06"]
 _PIN_SEPARATOR = b"\xff"
 
 
-def _items(file: t.FileDef) -> dict[int, t.ItemDef]:
+def _items(file: t.FileDef) -> dict[int, Item]:
     return {r.number: r.items[0] for r in file.records}
 
 
@@ -66,12 +67,6 @@ def social_pin_data(pin: str) -> bytes:
         return crypto.social_pin_bcd(pin)
     except ValueError as exc:
         raise PinFormatError(f"social security PIN: {exc}") from None
-
-
-def _masked(obj: Any, public: tuple[str, ...]) -> str:
-    parts = [f"{f.name}={getattr(obj, f.name)!r}" if f.name in public else f"{f.name}=<masked>"
-             for f in fields(obj)]
-    return f"{type(obj).__name__}({', '.join(parts)})"
 
 
 @dataclass(frozen=True, repr=False)
@@ -103,7 +98,7 @@ class CardInfo:
         return self.card_type == "2"
 
     def __repr__(self) -> str:
-        return _masked(self, ("card_id", "card_type", "spec_version", "issuer_org", "issue_date", "expiry_date"))
+        return masked_repr(self, ("card_id", "card_type", "spec_version", "issuer_org", "issue_date", "expiry_date"))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -133,7 +128,7 @@ class Holder:
     birth_date: _dt.date | None
 
     def __repr__(self) -> str:
-        return _masked(self, ())
+        return masked_repr(self, ())
 
     @property
     def full_name(self) -> str:
@@ -151,7 +146,7 @@ class Holder:
         }
 
 
-def _text(item: t.ItemDef, value: bytes) -> str:
+def _text(item: Item, value: bytes) -> str:
     decoded = decode_value(item, value)
     assert isinstance(decoded, str)
     return decoded
@@ -359,6 +354,13 @@ class SocialSecuritySession(ApplicationSession[CardIdentity]):
         if not hmac.compare_digest(answer, keys.authenticate("IK", card, challenge)):
             raise CardAuthenticationFailed("INTERNAL AUTHENTICATE: the card's answer does not match the issuer "
                                            "keys: not a genuine card of this issuer")
+
+    def set_access_profile(self, profile: str) -> None:
+        """SET ACCESS PROFILE (PERSONALISATION only): which file access rules the card applies, "2.0" or
+        "3.0" (SSC-ACC-1)."""
+        if profile not in t.ACCESS_PROFILES:
+            raise ValueError(f"access profile {profile!r} is not one of {', '.join(t.ACCESS_PROFILES)}")
+        self._send("SET_ACCESS_PROFILE", bytes([t.ACCESS_PROFILES[profile]]))
 
     def update_record(self, file: str, number: int, value: str | bytes | _dt.date) -> None:
         """UPDATE RECORD with a MAC under the maintenance key (04 DC, SSC-ACC-4): one item of an ACTIVE

@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from typing import Final, NamedTuple
 
+from sscard_core.layout import Item, Record
+
 
 class SW(enum.IntEnum):
     """Status words; parametrised ones (X nibbles) hold their base value, see SW_MASKS."""
@@ -131,26 +133,14 @@ class Lifecycle(enum.IntEnum):
 
 
 class CommandDef(NamedTuple):
+    name: str
     cla: int
     ins: int
     p1p2: tuple[int, ...] | None
     sm_key: str | None
     encipher_key: str | None
     states: tuple[Lifecycle, ...]
-
-
-class ItemDef(NamedTuple):
-    tag: bytes
-    name: str
-    format: str
-    length: int
-    padding: bytes
-
-
-class RecordDef(NamedTuple):
-    number: int
-    template: bytes | None
-    items: tuple[ItemDef, ...]
+    action: str
 
 
 class FileDef(NamedTuple):
@@ -158,7 +148,7 @@ class FileDef(NamedTuple):
     df: str
     fid: int | None
     sfi: int
-    records: tuple[RecordDef, ...]
+    records: tuple[Record, ...]
 
 
 class KeyDef(NamedTuple):
@@ -166,6 +156,12 @@ class KeyDef(NamedTuple):
     name: str
     usage: tuple[str, ...]
     try_limit: int | None
+
+
+class InstallField(NamedTuple):
+    name: str
+    length: int
+    value: bytes | None
 
 
 LIBRARY_PACKAGE_AID: Final = bytes.fromhex('F05353434401')
@@ -179,6 +175,11 @@ PBOC_APPLET_CLASS: Final = 'sscard.pboc.FinanceApplet'
 APPLICATION_AIDS: Final[dict[str, bytes]] = {
     'SSSE': SSSE_AID,
     'PBOC': PBOC_AID,
+}
+
+APPLET_CLASSES: Final[dict[str, str]] = {
+    'SSSE': SSSE_APPLET_CLASS,
+    'PBOC': PBOC_APPLET_CLASS,
 }
 
 DF_AIDS: Final[dict[str, bytes]] = {
@@ -208,43 +209,43 @@ CHALLENGE_LENGTHS: Final = (4, 8, 16)
 
 COMMANDS: Final[dict[str, dict[str, CommandDef]]] = {
     'SSSE': {
-        'SELECT': CommandDef(0x00, 0xA4, (0x0400, 0x0200, 0x0300, ), None, None, (Lifecycle.PERSONALISATION, Lifecycle.ISSUED, Lifecycle.ACTIVE, Lifecycle.BLOCKED,)),
-        'READ_RECORD': CommandDef(0x00, 0xB2, None, None, None, (Lifecycle.PERSONALISATION, Lifecycle.ISSUED, Lifecycle.ACTIVE, Lifecycle.BLOCKED,)),
-        'UPDATE_RECORD': CommandDef(0x00, 0xDC, None, None, None, (Lifecycle.PERSONALISATION,)),
-        'UPDATE_RECORD_SM': CommandDef(0x04, 0xDC, None, 'MAINT', None, (Lifecycle.ACTIVE,)),
-        'VERIFY': CommandDef(0x00, 0x20, (0x0000, ), None, None, (Lifecycle.ACTIVE,)),
-        'CHANGE_PIN': CommandDef(0x80, 0x5E, (0x0100, ), None, None, (Lifecycle.ACTIVE,)),
-        'RELOAD_PIN': CommandDef(0x84, 0x5E, (0x0000, ), 'RELOAD', 'RELOAD', (Lifecycle.ACTIVE,)),
-        'PIN_UNBLOCK': CommandDef(0x84, 0x24, (0x0000, ), 'UNBLOCK', None, (Lifecycle.ACTIVE,)),
-        'GET_CHALLENGE': CommandDef(0x00, 0x84, (0x0000, ), None, None, (Lifecycle.PERSONALISATION, Lifecycle.ISSUED, Lifecycle.ACTIVE, Lifecycle.BLOCKED,)),
-        'EXTERNAL_AUTHENTICATE': CommandDef(0x00, 0x82, None, None, None, (Lifecycle.PERSONALISATION, Lifecycle.ISSUED, Lifecycle.ACTIVE, Lifecycle.BLOCKED,)),
-        'INTERNAL_AUTHENTICATE': CommandDef(0x00, 0x88, None, None, None, (Lifecycle.ISSUED, Lifecycle.ACTIVE, Lifecycle.BLOCKED,)),
-        'APPLICATION_BLOCK': CommandDef(0x84, 0x1E, (0x0000, ), 'MAINT', None, (Lifecycle.ACTIVE, Lifecycle.BLOCKED,)),
-        'APPLICATION_UNBLOCK': CommandDef(0x84, 0x18, (0x0000, ), 'MAINT', None, (Lifecycle.BLOCKED,)),
-        'CARD_BLOCK': CommandDef(0x84, 0x16, (0x0000, ), 'MAINT', None, (Lifecycle.ISSUED, Lifecycle.ACTIVE, Lifecycle.BLOCKED,)),
-        'ACTIVATE': CommandDef(0x84, 0x44, (0x0000, ), 'MAINT', None, (Lifecycle.ISSUED,)),
-        'PUT_KEY': CommandDef(0x80, 0xD8, None, None, 'PERSO', (Lifecycle.PERSONALISATION,)),
-        'SET_PIN': CommandDef(0x80, 0xD4, (0x0000, ), None, 'PERSO', (Lifecycle.PERSONALISATION,)),
-        'SET_ACCESS_PROFILE': CommandDef(0x80, 0xDA, (0x0000, ), None, None, (Lifecycle.PERSONALISATION,)),
-        'END_PERSONALISATION': CommandDef(0x80, 0xDE, (0x0000, ), None, None, (Lifecycle.PERSONALISATION,)),
+        'SELECT': CommandDef('SELECT', 0x00, 0xA4, (0x0400, 0x0200, 0x0300, ), None, None, (Lifecycle.PERSONALISATION, Lifecycle.ISSUED, Lifecycle.ACTIVE, Lifecycle.BLOCKED,), 'select'),
+        'READ_RECORD': CommandDef('READ_RECORD', 0x00, 0xB2, None, None, None, (Lifecycle.PERSONALISATION, Lifecycle.ISSUED, Lifecycle.ACTIVE, Lifecycle.BLOCKED,), 'read_record'),
+        'UPDATE_RECORD': CommandDef('UPDATE_RECORD', 0x00, 0xDC, None, None, None, (Lifecycle.PERSONALISATION,), 'update_record'),
+        'UPDATE_RECORD_SM': CommandDef('UPDATE_RECORD_SM', 0x04, 0xDC, None, 'MAINT', None, (Lifecycle.ACTIVE,), 'update_record'),
+        'VERIFY': CommandDef('VERIFY', 0x00, 0x20, (0x0000, ), None, None, (Lifecycle.ACTIVE,), 'verify'),
+        'CHANGE_PIN': CommandDef('CHANGE_PIN', 0x80, 0x5E, (0x0100, ), None, None, (Lifecycle.ACTIVE,), 'change_pin'),
+        'RELOAD_PIN': CommandDef('RELOAD_PIN', 0x84, 0x5E, (0x0000, ), 'RELOAD', 'RELOAD', (Lifecycle.ACTIVE,), 'reload_pin'),
+        'PIN_UNBLOCK': CommandDef('PIN_UNBLOCK', 0x84, 0x24, (0x0000, ), 'UNBLOCK', None, (Lifecycle.ACTIVE,), 'unblock_pin'),
+        'GET_CHALLENGE': CommandDef('GET_CHALLENGE', 0x00, 0x84, (0x0000, ), None, None, (Lifecycle.PERSONALISATION, Lifecycle.ISSUED, Lifecycle.ACTIVE, Lifecycle.BLOCKED,), 'get_challenge'),
+        'EXTERNAL_AUTHENTICATE': CommandDef('EXTERNAL_AUTHENTICATE', 0x00, 0x82, None, None, None, (Lifecycle.PERSONALISATION, Lifecycle.ISSUED, Lifecycle.ACTIVE, Lifecycle.BLOCKED,), 'external_authenticate'),
+        'INTERNAL_AUTHENTICATE': CommandDef('INTERNAL_AUTHENTICATE', 0x00, 0x88, None, None, None, (Lifecycle.ISSUED, Lifecycle.ACTIVE, Lifecycle.BLOCKED,), 'internal_authenticate'),
+        'APPLICATION_BLOCK': CommandDef('APPLICATION_BLOCK', 0x84, 0x1E, (0x0000, ), 'MAINT', None, (Lifecycle.ACTIVE, Lifecycle.BLOCKED,), 'transition'),
+        'APPLICATION_UNBLOCK': CommandDef('APPLICATION_UNBLOCK', 0x84, 0x18, (0x0000, ), 'MAINT', None, (Lifecycle.BLOCKED,), 'transition'),
+        'CARD_BLOCK': CommandDef('CARD_BLOCK', 0x84, 0x16, (0x0000, ), 'MAINT', None, (Lifecycle.ISSUED, Lifecycle.ACTIVE, Lifecycle.BLOCKED,), 'transition'),
+        'ACTIVATE': CommandDef('ACTIVATE', 0x84, 0x44, (0x0000, ), 'MAINT', None, (Lifecycle.ISSUED,), 'transition'),
+        'PUT_KEY': CommandDef('PUT_KEY', 0x80, 0xD8, None, None, 'PERSO', (Lifecycle.PERSONALISATION,), 'put_key'),
+        'SET_PIN': CommandDef('SET_PIN', 0x80, 0xD4, (0x0000, ), None, 'PERSO', (Lifecycle.PERSONALISATION,), 'set_pin'),
+        'SET_ACCESS_PROFILE': CommandDef('SET_ACCESS_PROFILE', 0x80, 0xDA, (0x0000, ), None, None, (Lifecycle.PERSONALISATION,), 'set_access_profile'),
+        'END_PERSONALISATION': CommandDef('END_PERSONALISATION', 0x80, 0xDE, (0x0000, ), None, None, (Lifecycle.PERSONALISATION,), 'end_personalisation'),
     },
     'PBOC': {
-        'SELECT': CommandDef(0x00, 0xA4, (0x0400, ), None, None, (Lifecycle.PERSONALISATION, Lifecycle.ISSUED, Lifecycle.ACTIVE, Lifecycle.BLOCKED,)),
-        'READ_RECORD': CommandDef(0x00, 0xB2, None, None, None, (Lifecycle.PERSONALISATION, Lifecycle.ISSUED, Lifecycle.ACTIVE, Lifecycle.BLOCKED,)),
-        'UPDATE_RECORD': CommandDef(0x00, 0xDC, None, None, None, (Lifecycle.PERSONALISATION,)),
-        'GET_DATA': CommandDef(0x80, 0xCA, (0x9F17, 0x9F36, ), None, None, (Lifecycle.ISSUED, Lifecycle.ACTIVE, Lifecycle.BLOCKED,)),
-        'VERIFY': CommandDef(0x00, 0x20, (0x0080, ), None, None, (Lifecycle.ACTIVE,)),
-        'GET_CHALLENGE': CommandDef(0x00, 0x84, (0x0000, ), None, None, (Lifecycle.PERSONALISATION, Lifecycle.ISSUED, Lifecycle.ACTIVE, Lifecycle.BLOCKED,)),
-        'EXTERNAL_AUTHENTICATE': CommandDef(0x00, 0x82, None, None, None, (Lifecycle.PERSONALISATION, Lifecycle.ISSUED, Lifecycle.ACTIVE, Lifecycle.BLOCKED,)),
-        'APPLICATION_BLOCK': CommandDef(0x84, 0x1E, (0x0000, ), 'MAINT', None, (Lifecycle.ACTIVE, Lifecycle.BLOCKED,)),
-        'APPLICATION_UNBLOCK': CommandDef(0x84, 0x18, (0x0000, ), 'MAINT', None, (Lifecycle.BLOCKED,)),
-        'CARD_BLOCK': CommandDef(0x84, 0x16, (0x0000, ), 'MAINT', None, (Lifecycle.ISSUED, Lifecycle.ACTIVE, Lifecycle.BLOCKED,)),
-        'ACTIVATE': CommandDef(0x84, 0x44, (0x0000, ), 'MAINT', None, (Lifecycle.ISSUED,)),
-        'PIN_UNBLOCK': CommandDef(0x84, 0x24, (0x0000, ), 'MAINT', None, (Lifecycle.ACTIVE,)),
-        'RELOAD_PIN': CommandDef(0x84, 0x24, (0x0002, ), 'MAINT', 'ENC', (Lifecycle.ACTIVE,)),
-        'PUT_KEY': CommandDef(0x80, 0xD8, None, None, 'PERSO', (Lifecycle.PERSONALISATION,)),
-        'SET_PIN': CommandDef(0x80, 0xD4, (0x0000, ), None, 'PERSO', (Lifecycle.PERSONALISATION,)),
-        'END_PERSONALISATION': CommandDef(0x80, 0xDE, (0x0000, ), None, None, (Lifecycle.PERSONALISATION,)),
+        'SELECT': CommandDef('SELECT', 0x00, 0xA4, (0x0400, ), None, None, (Lifecycle.PERSONALISATION, Lifecycle.ISSUED, Lifecycle.ACTIVE, Lifecycle.BLOCKED,), 'select'),
+        'READ_RECORD': CommandDef('READ_RECORD', 0x00, 0xB2, None, None, None, (Lifecycle.PERSONALISATION, Lifecycle.ISSUED, Lifecycle.ACTIVE, Lifecycle.BLOCKED,), 'read_record'),
+        'UPDATE_RECORD': CommandDef('UPDATE_RECORD', 0x00, 0xDC, None, None, None, (Lifecycle.PERSONALISATION,), 'update_record'),
+        'GET_DATA': CommandDef('GET_DATA', 0x80, 0xCA, (0x9F17, 0x9F36, ), None, None, (Lifecycle.ISSUED, Lifecycle.ACTIVE, Lifecycle.BLOCKED,), 'get_data'),
+        'VERIFY': CommandDef('VERIFY', 0x00, 0x20, (0x0080, ), None, None, (Lifecycle.ACTIVE,), 'verify'),
+        'GET_CHALLENGE': CommandDef('GET_CHALLENGE', 0x00, 0x84, (0x0000, ), None, None, (Lifecycle.PERSONALISATION, Lifecycle.ISSUED, Lifecycle.ACTIVE, Lifecycle.BLOCKED,), 'get_challenge'),
+        'EXTERNAL_AUTHENTICATE': CommandDef('EXTERNAL_AUTHENTICATE', 0x00, 0x82, None, None, None, (Lifecycle.PERSONALISATION, Lifecycle.ISSUED, Lifecycle.ACTIVE, Lifecycle.BLOCKED,), 'external_authenticate'),
+        'APPLICATION_BLOCK': CommandDef('APPLICATION_BLOCK', 0x84, 0x1E, (0x0000, ), 'MAINT', None, (Lifecycle.ACTIVE, Lifecycle.BLOCKED,), 'transition'),
+        'APPLICATION_UNBLOCK': CommandDef('APPLICATION_UNBLOCK', 0x84, 0x18, (0x0000, ), 'MAINT', None, (Lifecycle.BLOCKED,), 'transition'),
+        'CARD_BLOCK': CommandDef('CARD_BLOCK', 0x84, 0x16, (0x0000, ), 'MAINT', None, (Lifecycle.ISSUED, Lifecycle.ACTIVE, Lifecycle.BLOCKED,), 'transition'),
+        'ACTIVATE': CommandDef('ACTIVATE', 0x84, 0x44, (0x0000, ), 'MAINT', None, (Lifecycle.ISSUED,), 'transition'),
+        'PIN_UNBLOCK': CommandDef('PIN_UNBLOCK', 0x84, 0x24, (0x0000, ), 'MAINT', None, (Lifecycle.ACTIVE,), 'unblock_pin'),
+        'RELOAD_PIN': CommandDef('RELOAD_PIN', 0x84, 0x24, (0x0002, ), 'MAINT', 'ENC', (Lifecycle.ACTIVE,), 'reload_pin'),
+        'PUT_KEY': CommandDef('PUT_KEY', 0x80, 0xD8, None, None, 'PERSO', (Lifecycle.PERSONALISATION,), 'put_key'),
+        'SET_PIN': CommandDef('SET_PIN', 0x80, 0xD4, (0x0000, ), None, 'PERSO', (Lifecycle.PERSONALISATION,), 'set_pin'),
+        'END_PERSONALISATION': CommandDef('END_PERSONALISATION', 0x80, 0xDE, (0x0000, ), None, None, (Lifecycle.PERSONALISATION,), 'end_personalisation'),
     },
 }
 
@@ -266,92 +267,92 @@ KEYS: Final[dict[str, dict[str, KeyDef]]] = {
 
 FILES: Final[dict[str, FileDef]] = {
     'EF05': FileDef('SSSE', '', 0xEF05, 5, (
-        RecordDef(1, None, (
-            ItemDef(bytes.fromhex('01'), 'card identification code: 6-digit area code + D156000005 + 8 card-unique bytes', 'b', 16, b'\x00'),
+        Record(1, None, (
+            Item(bytes.fromhex('01'), 'card identification code: 6-digit area code + D156000005 + 8 card-unique bytes', 'b', 16, b'\x00'),
         )),
-        RecordDef(2, None, (
-            ItemDef(bytes.fromhex('02'), 'card type', 'an', 1, b'\x00'),
+        Record(2, None, (
+            Item(bytes.fromhex('02'), 'card type', 'an', 1, b'\x00'),
         )),
-        RecordDef(3, None, (
-            ItemDef(bytes.fromhex('03'), 'specification version', 'an', 4, b'\x00'),
+        Record(3, None, (
+            Item(bytes.fromhex('03'), 'specification version', 'an', 4, b'\x00'),
         )),
-        RecordDef(4, None, (
-            ItemDef(bytes.fromhex('04'), 'initialising organisation number', 'cn', 12, b'\xff'),
+        Record(4, None, (
+            Item(bytes.fromhex('04'), 'initialising organisation number', 'cn', 12, b'\xff'),
         )),
-        RecordDef(5, None, (
-            ItemDef(bytes.fromhex('05'), 'issue date YYYYMMDD', 'cn', 4, b'\xff'),
+        Record(5, None, (
+            Item(bytes.fromhex('05'), 'issue date YYYYMMDD', 'cn', 4, b'\xff'),
         )),
-        RecordDef(6, None, (
-            ItemDef(bytes.fromhex('06'), 'expiry date YYYYMMDD', 'cn', 4, b'\xff'),
+        Record(6, None, (
+            Item(bytes.fromhex('06'), 'expiry date YYYYMMDD', 'cn', 4, b'\xff'),
         )),
-        RecordDef(7, None, (
-            ItemDef(bytes.fromhex('07'), 'card number: 8 characters + 1 check character', 'an', 9, b'\x00'),
+        Record(7, None, (
+            Item(bytes.fromhex('07'), 'card number: 8 characters + 1 check character', 'an', 9, b'\x00'),
         )),
     )),
     'EF06': FileDef('SSSE', '', 0xEF06, 6, (
-        RecordDef(1, None, (
-            ItemDef(bytes.fromhex('08'), 'social security number (GB 11643 citizen ID, 18 characters)', 'an', 18, b'\x00'),
+        Record(1, None, (
+            Item(bytes.fromhex('08'), 'social security number (GB 11643 citizen ID, 18 characters)', 'an', 18, b'\x00'),
         )),
-        RecordDef(2, None, (
-            ItemDef(bytes.fromhex('09'), 'name (GBK)', 'an', 30, b'\x00'),
+        Record(2, None, (
+            Item(bytes.fromhex('09'), 'name (GBK)', 'an', 30, b'\x00'),
         )),
-        RecordDef(3, None, (
-            ItemDef(bytes.fromhex('4E'), 'name extension (GBK)', 'an', 20, b'\x00'),
+        Record(3, None, (
+            Item(bytes.fromhex('4E'), 'name extension (GBK)', 'an', 20, b'\x00'),
         )),
-        RecordDef(4, None, (
-            ItemDef(bytes.fromhex('0A'), "sex: '1' male, '2' female", 'an', 1, b'\x00'),
+        Record(4, None, (
+            Item(bytes.fromhex('0A'), "sex: '1' male, '2' female", 'an', 1, b'\x00'),
         )),
-        RecordDef(5, None, (
-            ItemDef(bytes.fromhex('0B'), 'ethnicity (GB 3304 code)', 'cn', 1, b'\xff'),
+        Record(5, None, (
+            Item(bytes.fromhex('0B'), 'ethnicity (GB 3304 code)', 'cn', 1, b'\xff'),
         )),
-        RecordDef(6, None, (
-            ItemDef(bytes.fromhex('0C'), 'birthplace (6-digit division code)', 'cn', 3, b'\xff'),
+        Record(6, None, (
+            Item(bytes.fromhex('0C'), 'birthplace (6-digit division code)', 'cn', 3, b'\xff'),
         )),
-        RecordDef(7, None, (
-            ItemDef(bytes.fromhex('0D'), 'birth date YYYYMMDD', 'cn', 4, b'\xff'),
+        Record(7, None, (
+            Item(bytes.fromhex('0D'), 'birth date YYYYMMDD', 'cn', 4, b'\xff'),
         )),
     )),
     'DF01_EF05': FileDef('SSSE', 'DF01', 0xEF05, 5, (
-        RecordDef(1, None, (
-            ItemDef(bytes.fromhex('A0'), 'residence address (GBK)', 'an', 40, b'\x00'),
+        Record(1, None, (
+            Item(bytes.fromhex('A0'), 'residence address (GBK)', 'an', 40, b'\x00'),
         )),
-        RecordDef(2, None, (
-            ItemDef(bytes.fromhex('A1'), 'contact telephone', 'an', 16, b'\x00'),
+        Record(2, None, (
+            Item(bytes.fromhex('A1'), 'contact telephone', 'an', 16, b'\x00'),
         )),
     )),
     'DF02_EF05': FileDef('SSSE', 'DF02', 0xEF05, 5, (
-        RecordDef(1, None, (
-            ItemDef(bytes.fromhex('B0'), "employment status ('1' employed, '2' unemployed, '3' retired)", 'an', 1, b'\x00'),
+        Record(1, None, (
+            Item(bytes.fromhex('B0'), "employment status ('1' employed, '2' unemployed, '3' retired)", 'an', 1, b'\x00'),
         )),
-        RecordDef(2, None, (
-            ItemDef(bytes.fromhex('B1'), 'employer unified social credit code', 'an', 18, b'\x00'),
+        Record(2, None, (
+            Item(bytes.fromhex('B1'), 'employer unified social credit code', 'an', 18, b'\x00'),
         )),
     )),
     'DF03_EF05': FileDef('SSSE', 'DF03', 0xEF05, 5, (
-        RecordDef(1, None, (
-            ItemDef(bytes.fromhex('C0'), "pension insurance status ('0' none, '1' contributing, '2' receiving)", 'an', 1, b'\x00'),
+        Record(1, None, (
+            Item(bytes.fromhex('C0'), "pension insurance status ('0' none, '1' contributing, '2' receiving)", 'an', 1, b'\x00'),
         )),
-        RecordDef(2, None, (
-            ItemDef(bytes.fromhex('C1'), 'first contribution date YYYYMMDD', 'cn', 4, b'\xff'),
+        Record(2, None, (
+            Item(bytes.fromhex('C1'), 'first contribution date YYYYMMDD', 'cn', 4, b'\xff'),
         )),
     )),
     'DF04_EF05': FileDef('SSSE', 'DF04', 0xEF05, 5, (
-        RecordDef(1, None, (
-            ItemDef(bytes.fromhex('D0'), "medical insurance type ('1' employee, '2' resident)", 'an', 1, b'\x00'),
+        Record(1, None, (
+            Item(bytes.fromhex('D0'), "medical insurance type ('1' employee, '2' resident)", 'an', 1, b'\x00'),
         )),
-        RecordDef(2, None, (
-            ItemDef(bytes.fromhex('D1'), 'coordination area (6-digit division code)', 'cn', 3, b'\xff'),
+        Record(2, None, (
+            Item(bytes.fromhex('D1'), 'coordination area (6-digit division code)', 'cn', 3, b'\xff'),
         )),
     )),
     'FIN_SFI1': FileDef('PBOC', '', None, 1, (
-        RecordDef(1, bytes.fromhex('70'), (
-            ItemDef(bytes.fromhex('5A'), 'application PAN (up to 19 digits)', 'cn', 10, b'\xff'),
-            ItemDef(bytes.fromhex('5F34'), 'PAN sequence number', 'cn', 1, b'\xff'),
-            ItemDef(bytes.fromhex('5F24'), 'application expiration date YYMMDD', 'cn', 3, b'\xff'),
-            ItemDef(bytes.fromhex('5F25'), 'application effective date YYMMDD', 'cn', 3, b'\xff'),
+        Record(1, bytes.fromhex('70'), (
+            Item(bytes.fromhex('5A'), 'application PAN (up to 19 digits)', 'cn', 10, b'\xff'),
+            Item(bytes.fromhex('5F34'), 'PAN sequence number', 'cn', 1, b'\xff'),
+            Item(bytes.fromhex('5F24'), 'application expiration date YYMMDD', 'cn', 3, b'\xff'),
+            Item(bytes.fromhex('5F25'), 'application effective date YYMMDD', 'cn', 3, b'\xff'),
         )),
-        RecordDef(2, bytes.fromhex('70'), (
-            ItemDef(bytes.fromhex('5F20'), 'cardholder name (ASCII, EMV ans)', 'an', 26, b' '),
+        Record(2, bytes.fromhex('70'), (
+            Item(bytes.fromhex('5F20'), 'cardholder name (ASCII, EMV ans)', 'an', 26, b' '),
         )),
     )),
 }
@@ -360,6 +361,26 @@ DATA_OBJECTS: Final[dict[str, int]] = {
     'PIN_TRY_COUNTER': 0x9F17,
     'ATC': 0x9F36,
 }
+
+INSTALL_FIELDS: Final[dict[str, tuple[InstallField, ...]]] = {
+    'SSSE': (
+        InstallField('version', 1, bytes.fromhex('01')),
+        InstallField('perso_key', 16, None),
+        InstallField('card_unique', 8, None),
+    ),
+    'PBOC': (
+        InstallField('version', 1, bytes.fromhex('01')),
+        InstallField('perso_key', 16, None),
+    ),
+}
+"""The applet install parameters of each application, in order (SSC-PERSO-1)."""
+
+EXAMPLE_CARD_UNIQUE: Final = bytes.fromhex('1122334455667788')
+EXAMPLE_TRANSPORT_KEYS: Final[dict[str, bytes]] = {
+    'SSSE': bytes.fromhex('505152535455565758595A5B5C5D5E5F'),
+    'PBOC': bytes.fromhex('707172737475767778797A7B7C7D7E7F'),
+}
+"""Install parameters of the spec's example card (TEST keys, never for real cards)."""
 
 CLAUSES: Final[dict[str, tuple[int, ...]]] = {
     'SSC-APDU-1': (),

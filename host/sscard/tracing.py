@@ -43,11 +43,13 @@ __all__ = [
 
 LOGGER_NAME = "sscard.apdu"
 
-# Commands whose whole data field is secret (PINs, enciphered PINs, enciphered keys).
-_SECRET_DATA_INS = frozenset({0x20, 0x5E, 0x24, 0xD4, 0xD8})
-_READ_RECORD = 0xB2
-_UPDATE_RECORD = 0xDC
-_GET_RESPONSE = 0xC0
+# Commands whose whole data field is secret (PINs, enciphered PINs, enciphered keys), by what the spec says
+# they do (their action), so a new such command is masked without a change here.
+_SECRET_ACTIONS = frozenset({"verify", "change_pin", "reload_pin", "set_pin", "put_key"})
+_SECRET_DATA_INS = frozenset(c.ins for app in t.COMMANDS.values() for c in app.values() if c.action in _SECRET_ACTIONS)
+_READ_RECORD = frozenset(c.ins for app in t.COMMANDS.values() for c in app.values() if c.action == "read_record")
+_UPDATE_RECORD = frozenset(c.ins for app in t.COMMANDS.values() for c in app.values() if c.action == "update_record")
+_GET_RESPONSE = 0xC0  # ISO/IEC 7816-4 transport-level command, not one of the applications'
 
 
 def _public_tags() -> frozenset[bytes]:
@@ -212,7 +214,7 @@ def mask_command(apdu: bytes) -> tuple[str, bool]:
         return _hex(apdu), False
     if cmd.ins in _SECRET_DATA_INS:
         body, masked = _masked(len(cmd.data)), True
-    elif cmd.ins == _UPDATE_RECORD:
+    elif cmd.ins in _UPDATE_RECORD:
         secure = bool(cmd.cla & 0x04) and len(cmd.data) > t.MAC_LENGTH
         record = cmd.data[: -t.MAC_LENGTH] if secure else cmd.data
         body, masked = _mask_records(record)
@@ -228,7 +230,7 @@ def mask_response(command: bytes, data: bytes) -> tuple[str, bool]:
     if not data:
         return "", False
     ins = command[1] if len(command) > 1 else -1
-    if ins == _READ_RECORD:
+    if ins in _READ_RECORD:
         return _mask_records(data)
     if ins == _GET_RESPONSE:
         return _masked(len(data)), True

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from apdus import build, mac_exchange
+
 from apdu_spec import load
 from apdu_spec.model import AppProfile, CardProfile
-from apdu_spec.perso import build, build_mac
 from sscard import crypto
+from sscard_core.codec import encode_record, encode_value
 
 SPEC = load()
 SSSE = SPEC.applications["SSSE"]
@@ -78,10 +80,9 @@ def mac_command(
     corrupt: bool = False,
 ) -> int:
     """GET CHALLENGE, then the MAC'd command under ``key`` (a wrong MAC when ``corrupt``); its SW."""
-    apdu = build_mac(SPEC, app, name, key, challenge(card, n), data, p1=p1, p2=p2)
-    if corrupt:
-        apdu = apdu[:-1] + bytes([apdu[-1] ^ 0x01])
-    return sw(card, apdu)
+    response = mac_exchange(SPEC, app, name, key, card.transmit, data, p1=p1, p2=p2, challenge_length=n,
+                            spoil="flip" if corrupt else None)
+    return int.from_bytes(response[-2:], "big")
 
 
 def external_authenticate(card: Card, app: str, key_id: int, key: bytes, *, n: int = 8, good: bool = True) -> int:
@@ -112,8 +113,6 @@ def read(card: Card, sfi: int, record: int, mode: int = 4, le: int | None = 0) -
 
 def record_bytes(app: str, file: str, number: int, values: dict[str, str | bytes] | None = None) -> bytes:
     """A complete record of the layout with the given values (tag hex -> value), padding elsewhere."""
-    from apdu_spec.model import encode_record, encode_value
-
     rec = SPEC.applications[app].files[file].record(number)
     assert rec is not None
     values = values or {}
@@ -122,7 +121,7 @@ def record_bytes(app: str, file: str, number: int, values: dict[str, str | bytes
 
 
 def personalised_record(app: str, file: str, number: int, profile: CardProfile = PROFILE) -> bytes:
-    """The record as apdu_spec.perso.personalise writes it from ``profile``."""
+    """The record as personalisation writes it from ``profile``."""
     ap: AppProfile | None = profile.ssse if app == "SSSE" else profile.pboc
     assert ap is not None
     return record_bytes(app, file, number, dict(ap.data.get(file, {})))

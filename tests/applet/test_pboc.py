@@ -4,6 +4,7 @@ PIN, issuer scripts under the bank's keys, personalisation, and its separation f
 from __future__ import annotations
 
 import pytest
+from apdus import build_mac
 from applet_helpers import (
     FIN_PIN,
     PBOC,
@@ -29,7 +30,6 @@ from applet_helpers import (
     verify,
 )
 
-from apdu_spec.perso import build_mac
 from sscard import crypto
 
 MAC = PBOC_KEYS["MAINT"]

@@ -4,6 +4,7 @@ commands outside their states; UPDATE RECORD with the maintenance MAC."""
 from __future__ import annotations
 
 import pytest
+from apdus import build_mac
 from applet_helpers import (
     PBOC,
     SPEC,
@@ -23,7 +24,6 @@ from applet_helpers import (
 )
 
 from apdu_spec.model import CardProfile
-from apdu_spec.perso import build_mac
 
 MAINT = SSSE_KEYS["MAINT"]
 

@@ -3,10 +3,11 @@ PROFILE, UPDATE RECORD (00 DC), END PERSONALISATION, and what each refuses."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from applet_helpers import (
     PROFILE,
-    SPEC,
     SSSE,
     SSSE_KEYS,
     enciphered,
@@ -22,8 +23,8 @@ from applet_helpers import (
     sw,
     verify,
 )
+from cards import bring_up
 
-from apdu_spec.perso import personalise
 from sscard import crypto
 
 KPERSO = PROFILE.ssse.perso_key
@@ -180,7 +181,7 @@ def test_terminal_keys_do_not_authenticate_in_personalisation(card_factory):
 @pytest.mark.clause("SSC-PERSO-1", "SSC-LC-3", "SSC-LC-4")
 def test_full_personalisation_flow(card_factory):
     card = card_factory(state="PERSONALISATION")
-    personalise(SPEC, "SSSE", PROFILE.ssse, card.transmit)
+    bring_up(card, dataclasses.replace(PROFILE, pboc=None), "ISSUED", None)  # the social application only
     select(card)
     assert read(card, 5, 1) == (h("0110") + h("440200D156000005") + PROFILE.card_unique, 0x9000)
     assert verify(card) == 0x6985                                          # ISSUED

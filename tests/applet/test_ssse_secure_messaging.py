@@ -4,6 +4,7 @@ truncated MACs), EXTERNAL and INTERNAL AUTHENTICATE."""
 from __future__ import annotations
 
 import pytest
+from apdus import build, build_mac
 from applet_helpers import (
     SPEC,
     SSSE,
@@ -18,7 +19,6 @@ from applet_helpers import (
     sw,
 )
 
-from apdu_spec.perso import build, build_mac
 from sscard import crypto
 
 RK = SSSE.keys["RK"].id

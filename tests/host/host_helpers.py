@@ -54,7 +54,7 @@ def personalised_card(card_factory: CardFactory, state: str = "ACTIVE", *, data:
     power-cycled."""
     connection = card_factory(state="PERSONALISATION")
     personalise(connection, data, ISSUER_KEYS, bank_keys=BANK_KEYS if finance else None)
-    protocol = CardProtocol(connection)
+    protocol = CardProtocol.of(connection)
     if finance and state != "TERMINATED":  # CARD BLOCK ends both applications
         _bring(FinanceSession(protocol, keys=BANK_KEYS), finance_state or state)
     _bring(SocialSecuritySession(protocol, keys=ISSUER_KEYS), state)

@@ -14,7 +14,6 @@ import pytest
 from cards import CardFactory
 from host_helpers import (
     BANK_KEYS,
-    BANK_KEYS_FILE,
     HOLDER,
     HOLDER_FILE,
     ISSUER_KEYS,
@@ -23,22 +22,17 @@ from host_helpers import (
     with_holder,
 )
 
-from apdu_spec.model import AppProfile, CardProfile
 from sscard import (
-    CardProtocol,
     Connection,
-    FinanceSession,
     HolderDataError,
     Lifecycle,
     RecordingTracer,
     SocialSecuritySession,
     WrongCardState,
-    crypto,
     load_personalisation_file,
     personalise,
 )
 from sscard.holder import gb11643_check_character, parse_personalisation_data
-from sscard.records import encode_item, encode_record
 
 RAW = json.loads(HOLDER_FILE.read_text(encoding="utf-8"))
 
@@ -178,88 +172,6 @@ def test_wrong_transport_key_writes_nothing(card_factory: CardFactory) -> None:
     session = SocialSecuritySession(connection)
     assert session.lifecycle(refresh=True) is Lifecycle.PERSONALISATION
     assert session.read_holder().social_security_number == ""
-
-
-@pytest.mark.clause("SSC-KEY-1", "SSC-KEY-2", "SSC-PERSO-3")
-def test_same_card_as_the_spec_flow(card_factory: CardFactory) -> None:
-    """sscard's personalisation and apdu_spec.perso.personalise, given the same data and the keys the masters
-    derive, make cards that read the same and take the same MAC'd commands: one flow, two drivers."""
-    raw = []
-    # One card at a time: the simulator kinds swap the card in their one reader for each new card.
-    ours = card_factory(state="PERSONALISATION")
-    personalise(ours, HOLDER, ISSUER_KEYS, bank_keys=BANK_KEYS)
-    ours.reset()
-    raw.append(_exercise(ours))
-    theirs = card_factory(profile=_spec_profile(), state="ISSUED")
-    raw.append(_exercise(theirs))
-    assert raw[0] == raw[1]
-
-
-def _exercise(connection: Connection) -> list[bytes]:
-    """The records as read while ISSUED, then ACTIVATE, VERIFY and a read, in each application."""
-    protocol = CardProtocol(connection)
-    social = SocialSecuritySession(protocol, keys=ISSUER_KEYS)
-    assert social.lifecycle() is Lifecycle.ISSUED
-    records = [social.read_records(5), social.read_records(6)]
-    finance = FinanceSession(protocol, keys=BANK_KEYS)
-    records += [finance.read_record(1, 1), finance.read_record(1, 2)]
-    social.activate()
-    social.verify_pin(HOLDER.social.initial_pin)
-    records.append(social.read_records(5))
-    finance.activate()
-    finance.verify_pin("1234")
-    return records
-
-
-def _spec_profile() -> CardProfile:
-    """The holder file as an apdu_spec AppProfile, with the card keys the example masters derive."""
-    unique = bytes.fromhex("1122334455667788")
-    issuer_file = json.loads(ISSUER_KEYS_FILE.read_text(encoding="utf-8"))["master_keys"]
-    bank_file = json.loads(BANK_KEYS_FILE.read_text(encoding="utf-8"))["master_keys"]
-    masters = {role: bytes.fromhex(entry["value"]) for role, entry in issuer_file.items()}
-    keys = {role: crypto.derive_card_key(m, "440200", unique, crypto.Algorithm.TDES) for role, m in masters.items()}
-    assert HOLDER.finance is not None
-    pan_factor = crypto.pan_factor(HOLDER.finance.pan, HOLDER.finance.pan_sequence)
-    bank = {role: crypto.diversify_key(bytes.fromhex(entry["value"]), pan_factor) for role, entry in bank_file.items()}
-    card, holder, fin = HOLDER.card, HOLDER.holder, HOLDER.finance
-    ef05: dict[str, str | bytes] = {
-            "01": bytes.fromhex("440200D156000005") + unique, "02": card.card_type, "03": card.spec_version,
-            "04": card.issuer_org, "05": card.issue_date.strftime("%Y%m%d"),
-            "06": card.expiry_date.strftime("%Y%m%d"), "07": card.card_number}
-    ef06: dict[str, str | bytes] = {
-            "08": holder.social_security_number, "09": holder.name, "4E": holder.name_extension, "0A": holder.sex,
-            "0B": holder.ethnicity, "0C": holder.birthplace, "0D": holder.birth_date.strftime("%Y%m%d")}
-    ssse = AppProfile(perso_key=bytes.fromhex("505152535455565758595A5B5C5D5E5F"), keys=keys,
-                      pin=HOLDER.social.initial_pin, pin_try_limit=HOLDER.social.pin_try_limit,
-                      access_profile=HOLDER.social.access_profile,
-                      data={"EF05": ef05, "EF06": ef06, **{f: dict(v) for f, v in HOLDER.sub_applications.items()}})
-    pboc = AppProfile(perso_key=bytes.fromhex("707172737475767778797A7B7C7D7E7F"), keys=bank, pin=fin.initial_pin,
-                      pin_try_limit=fin.pin_try_limit,
-                      data={"FIN_SFI1": {"5A": fin.pan, "5F34": fin.pan_sequence,
-                                         "5F24": fin.expiry_date.strftime("%y%m%d"),
-                                         "5F25": fin.effective_date.strftime("%y%m%d"),
-                                         "5F20": fin.cardholder_name}})
-    return CardProfile(unique, ssse, pboc)
-
-
-@pytest.mark.clause("SSC-FILE-1")
-def test_record_codec_matches_the_model() -> None:
-    """sscard.records encodes every item of the example card exactly as the reference model does."""
-    from apdu_spec import load
-    from apdu_spec.model import encode_record as model_record
-    from apdu_spec.model import encode_value as model_value
-    from sscard import spec_tables as t
-
-    spec = load()
-    for name, values in CardProfile.example().ssse.data.items():
-        app_file = spec.applications["SSSE"].files[name]
-        for rec_spec, rec_def in zip(app_file.records, t.FILES[name].records, strict=True):
-            given = {i.tag: values[i.tag.hex().upper()] for i in rec_spec.items if i.tag.hex().upper() in values}
-            ours = encode_record(rec_def, {d.tag: encode_item(d, given[d.tag]) for d in rec_def.items
-                                           if d.tag in given})
-            model = model_record(rec_spec, {i.tag: model_value(i, given[i.tag]) for i in rec_spec.items
-                                            if i.tag in given})
-            assert ours == model
 
 
 @pytest.mark.clause("SSC-PIN-1", "SSC-PERSO-4")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from cards import personalised_model
 from spec_helpers import select
 
 from apdu_spec import Spec, load
@@ -21,6 +22,6 @@ def spec() -> Spec:
 @pytest.fixture
 def active(spec: Spec) -> CardModel:
     """A personalised card, both applications ACTIVE, SSSE selected."""
-    card = CardModel.personalised(CardProfile.example(), spec=spec)
+    card = personalised_model(CardProfile.example(), spec=spec)
     select(card, spec, "SSSE")
     return card

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from apdus import build, mac_exchange
+
 from apdu_spec import Spec
 from apdu_spec.model import CardModel
-from apdu_spec.perso import build, build_mac, get_challenge
 
 Send = Callable[[str], tuple[bytes, int]]
 
@@ -40,8 +41,7 @@ def mac_command(
     """GET CHALLENGE then the MAC'd command under the profile's key; returns the SW."""
     profile = card.profile.ssse if app == "SSSE" else card.profile.pboc
     assert profile is not None
-    role = key_role or spec.applications[app].commands[name].sm
+    role = key_role or spec.applications[app].commands[name].sm_key
     assert role is not None
-    challenge = get_challenge(spec, app, card.transmit)
-    resp = card.transmit(build_mac(spec, app, name, profile.keys[role], challenge, data, p1=p1, p2=p2))
+    resp = mac_exchange(spec, app, name, profile.keys[role], card.transmit, data, p1=p1, p2=p2)
     return int.from_bytes(resp[-2:], "big")

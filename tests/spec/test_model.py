@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from apdus import build, get_challenge
+from cards import personalised_model
 from spec_helpers import mac_command, select, sender
 
 from apdu_spec import Spec
 from apdu_spec.model import CardModel, CardProfile
-from apdu_spec.perso import build, get_challenge
 
 SSSE_AID = "7378312E73682EC9E7BBE1B1A3D5CF"
 PBOC_AID = "A000000333010101"
@@ -134,7 +135,7 @@ def test_financial_pin_is_separate(active: CardModel, spec: Spec) -> None:
 
 @pytest.mark.clause("SSC-PIN-12", "SSC-LC-2")
 def test_commands_outside_their_states(spec: Spec) -> None:
-    card = CardModel.personalised(CardProfile.example(), state="ISSUED", spec=spec)
+    card = personalised_model(CardProfile.example(), state="ISSUED", spec=spec)
     select(card, spec, "SSSE")
     send = sender(card)
     assert send(GOOD)[1] == 0x6985
@@ -146,7 +147,7 @@ def test_commands_outside_their_states(spec: Spec) -> None:
 
 @pytest.mark.clause("SSC-LC-4", "SSC-LC-1")
 def test_separate_activation(spec: Spec) -> None:
-    card = CardModel.personalised(CardProfile.example(), state="ACTIVE", pboc_state="ISSUED", spec=spec)
+    card = personalised_model(CardProfile.example(), state="ACTIVE", pboc_state="ISSUED", spec=spec)
     assert card.lifecycle("SSSE") == "ACTIVE" and card.lifecycle("PBOC") == "ISSUED"
     select(card, spec, "PBOC")
     assert sender(card)("0020008008241234FFFFFFFFFF")[1] == 0x6985
@@ -185,7 +186,7 @@ def test_end_personalisation_needs_everything(spec: Spec) -> None:
     select(card, spec, "SSSE")
     send = sender(card)
     assert send("80DE0000")[1] == 0x6982
-    from apdu_spec.perso import external_authenticate
+    from apdus import external_authenticate
 
     external_authenticate(spec, "SSSE", "PERSO", card.profile.ssse.perso_key, card.transmit)
     assert send("80DE0000")[1] == 0x6985
@@ -199,7 +200,7 @@ def test_challenge_is_single_use(active: CardModel, spec: Spec) -> None:
     get_challenge(spec, "SSSE", active.transmit)
     send("00200000")  # any command uses it up
     profile = active.profile.ssse
-    from apdu_spec.perso import build_mac
+    from apdus import build_mac
 
     stale = build_mac(spec, "SSSE", "APPLICATION_BLOCK", profile.keys["MAINT"], b"\x00" * 4)
     assert active.transmit(stale)[-2:] == b"\x69\x84"
@@ -242,13 +243,13 @@ def test_read_record_modes_and_le(active: CardModel) -> None:
 
 @pytest.mark.clause("SSC-ACC-2", "SSC-ACC-1")
 def test_profile_3_needs_external_authentication(spec: Spec) -> None:
-    card = CardModel.personalised(CardProfile.example(access_profile="3.0"), spec=spec)
+    card = personalised_model(CardProfile.example(access_profile="3.0"), spec=spec)
     select(card, spec, "SSSE")
     send = sender(card)
     assert send("00B2012C00")[1] == 0x9000
     assert send("00B2072C00")[1] == 0x6982
     assert send("00B2013400")[1] == 0x6982
-    from apdu_spec.perso import external_authenticate
+    from apdus import external_authenticate
 
     external_authenticate(spec, "SSSE", "RK", card.profile.ssse.keys["RK"], card.transmit)
     assert send("00B2072C00")[1] == 0x9000 and send("00B2013400")[1] == 0x9000
@@ -277,7 +278,7 @@ def test_external_authentication_counts_tries(active: CardModel, spec: Spec) -> 
 
 @pytest.mark.clause("SSC-APP-2", "SSC-APP-5")
 def test_runtime_selection(spec: Spec) -> None:
-    card = CardModel.personalised(CardProfile.example(temporary=True), spec=spec)
+    card = personalised_model(CardProfile.example(temporary=True), spec=spec)
     send = sender(card)
     assert send("00B2012C00")[1] == 0x6986
     assert send("00A4040008" + PBOC_AID)[1] == 0x6A82  # from the card: nothing selected

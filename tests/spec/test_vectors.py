@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from cards import personalised_model
 
 from apdu_spec import Spec, load
-from apdu_spec.model import CardModel, CardProfile
+from apdu_spec.model import CardProfile
 from sscard import crypto
 
 VECTORS = load().vectors
@@ -54,7 +55,7 @@ def test_vector_through_model(vector: object, spec: Spec) -> None:
     assert app_profile is not None
     app_profile = replace(app_profile, keys={**app_profile.keys, **m.keys})
     profile = replace(base, ssse=app_profile) if m.application == "SSSE" else replace(base, pboc=app_profile)
-    card = CardModel.personalised(
+    card = personalised_model(
         profile, state="ACTIVE", pboc_state=m.state if m.application == "PBOC" else None, spec=spec
     )
     if m.application == "SSSE" and m.state != "ACTIVE":

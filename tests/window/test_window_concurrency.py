@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -45,6 +46,8 @@ from sscard.window.models import ENDED_STATUSES, LOSS_STATUSES, Application, Bla
 THREADS = 8
 OPS_PER_THREAD = 30
 PEOPLE = 5
+JOIN_TIMEOUT = 300
+"""Seconds the workers of one test have, all together, before a worker still running fails the test."""
 EXPECTED = (RuleViolation, ConflictError, NotFound, CardOperationFailed)
 
 
@@ -59,11 +62,16 @@ def _run_threads(count: int, body: Callable[[int], None]) -> None:
         except BaseException as exc:  # noqa: BLE001 - collected and re-raised in the main thread
             errors.append(exc)
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    threads = [threading.Thread(target=run, args=(i,), name=f"window-worker-{i}", daemon=True)
+               for i in range(count)]
     for t in threads:
         t.start()
+    deadline = time.monotonic() + JOIN_TIMEOUT
     for t in threads:
-        t.join(timeout=300)
+        t.join(timeout=max(0.0, deadline - time.monotonic()))
+    stuck = [t.name for t in threads if t.is_alive()]
+    assert not stuck, (f"worker thread(s) {', '.join(stuck)} still running {JOIN_TIMEOUT} s after the start: hung"
+                       + (f" (another worker failed: {errors[0]!r})" if errors else ""))
     if errors:
         raise errors[0]
 
