@@ -9,11 +9,12 @@ JAVA_SOURCES := $(shell find applet simulator/src -name '*.java' 2>/dev/null) po
 MVN := mvn -B -q -ntp
 PYTEST_ARGS ?=
 
-.PHONY: help setup system-deps build spec spec-check lint test test-thorough test-java test-python demo bench clean
+.PHONY: help setup system-deps build cap spec spec-check lint test test-thorough test-java test-python demo bench clean
 
 help:
 	@echo "make demo   - start the virtual card and run a session against it"
-	@echo "make test   - run all tests (Java, spec drift, lint, types, Python on model/simulator/PC-SC)"
+	@echo "make test   - run all tests (Java, spec drift, lint, types, CAP conversion, Python on model/simulator/PC-SC)"
+	@echo "make cap    - CAP files for Java Card 3.0.4 and 3.0.5 (Oracle's SDK at JC_HOME), verified, and their footprint"
 	@echo "make test-thorough - the property-based suites with far larger budgets"
 	@echo "make spec   - regenerate the Java constants, Python tables and docs/spec.md from apdu_spec/"
 	@echo "make bench  - transport benchmarks"
@@ -52,7 +53,12 @@ test-java: setup
 test-python: setup build
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-test: spec-check lint test-java test-python
+# The CAP files (applet/target/cap/<target>/), converted and verified with Oracle's Java Card SDK
+# from JC_HOME, else ../shared/javacard-sdk/jc320v25.1_kit; skipped, saying so, where there is none.
+cap: setup build
+	$(PY) scripts/cap.py
+
+test: spec-check lint test-java cap test-python
 
 # The property-based suites with the `thorough` hypothesis profile (far more examples and steps).
 test-thorough: setup build

@@ -64,6 +64,12 @@ def _ident(text: str) -> str:
 
 
 def _java(package: str, cls: str, doc: str, body: list[str]) -> str:
+    """A constants interface. Java Card's converter takes only primitive compile-time constants in
+    an interface (an array there fails the package), so arrays go to a class (``_array``)."""
+    for line in body:
+        code = "" if line.lstrip().startswith(("//", "/*", "*")) else line.split("//")[0]
+        if "[" in code or "{" in code:
+            raise ValueError(f"{package}.{cls}: an interface field must be a primitive constant: {line}")
     lines = [
         f"// {HEADER}",
         f"package {package};",
@@ -183,7 +189,8 @@ def render_common(spec: Spec) -> str:
     b += ["", "// ---- data objects (DATA_OBJECTS, GET DATA)"]
     b += _columns("DATA_OBJECTS", DO_COLUMNS)
     b += [f"byte DO_SOURCE_{k.upper()} = {_jb(v)};" for k, v in DO_SOURCES.items()]
-    b += ["", f"byte[] LIBRARY_PACKAGE_AID = {_jarr(spec.protocol.library_package_aid)};"]
+    aid = spec.protocol.library_package_aid.hex().upper()
+    b += ["", f"// package AID {aid}: a converter and loader parameter, not card data"]
     return _java(
         spec.protocol.library_java_package,
         spec.protocol.library_constants_class,
@@ -227,7 +234,13 @@ def _row(values: Iterable[int], comment: str) -> str:
 
 
 def _table(name: str, doc: str, rows: list[str]) -> list[str]:
-    return ["", f"// {doc}", f"byte[] {name} = {{", *rows, "};"]
+    return ["", f"// {doc}", f"static final byte[] {name} = {{", *rows, "};"]
+
+
+def _array(name: str, data: bytes) -> str:
+    """A table field of ``<App>Tables``: a static array, which the converter turns into the package's
+    static field image (created once, when the package is loaded)."""
+    return f"static final byte[] {name} = {_jarr(data)};"
 
 
 def _command_rows(spec: Spec, app: Application) -> tuple[list[str], bytes]:
@@ -249,7 +262,7 @@ def _command_rows(spec: Spec, app: Application) -> tuple[list[str], bytes]:
 
     rows = []
     for c in app.commands.values():
-        flags = (CMD_FLAGS["SM"] if c.sm else 0) | (CMD_FLAGS["CHALLENGE"] if c.challenge else 0)
+        flags = (CMD_FLAGS["SM"] if c.sm_key else 0) | (CMD_FLAGS["CHALLENGE"] if c.challenge else 0)
         flags |= {"file:read": CMD_FLAGS["FILE_READ"], "file:update": CMD_FLAGS["FILE_UPDATE"]}.get(
             c.access if isinstance(c.access, str) else "", 0
         )
@@ -275,7 +288,7 @@ def _command_rows(spec: Spec, app: Application) -> tuple[list[str], bytes]:
             c.ins,
             _state_mask(spec, c.states),
             flags,
-            app.keys[c.sm].id if c.sm else 0,
+            app.keys[c.sm_key].id if c.sm_key else 0,
             app.keys[c.encipher_key].id if c.encipher_key else 0,
             ACTION_CODES[c.action],
             *p1,
@@ -291,18 +304,22 @@ def _command_rows(spec: Spec, app: Application) -> tuple[list[str], bytes]:
     return rows, bytes(values)
 
 
-def render_app(spec: Spec, app: Application) -> str:
+def _app_members(spec: Spec, app: Application) -> tuple[list[str], list[str]]:
+    """The application's constants: (primitive constants of ``<App>Constants``, array fields of
+    ``<App>Tables``)."""
     shared = _shared_ins(spec)
     b: list[str] = [
-        f"byte[] AID = {_jarr(app.aid)};",
-        f"byte[] PACKAGE_AID = {_jarr(app.package_aid)};",
+        f"// applet AID {app.aid.hex().upper()}, package AID {app.package_aid.hex().upper()}:"
+        " converter and loader parameters, not card data",
         f"byte DEFAULT_PIN_TRY_LIMIT = {_jb(app.default_pin_try_limit)};",
-        f"byte[] FCI_PROPRIETARY = {_jarr(app.fci_proprietary)};",
         f"byte PIN_FORMAT = {_jb(PIN_FORMAT_CODES[app.pin_format])};",
+    ]
+    a: list[str] = [
+        _array("FCI_PROPRIETARY", app.fci_proprietary),
         "/** The AIDs of the card's other applications (length, AID; ...): CARD BLOCK ends them too. */",
-        f"byte[] OTHER_APPLICATIONS = {_jarr(_lv_list(a.aid for a in spec.applications.values() if a is not app))};",
+        _array("OTHER_APPLICATIONS", _lv_list(x.aid for x in spec.applications.values() if x is not app)),
         "/** Lifecycle status byte (FCI tag 8A) of each state, by state bit (LC_BIT_*) position. */",
-        f"byte[] LIFECYCLE_CODES = {_jarr(bytes(s.code for s in spec.lifecycle.states.values()))};",
+        _array("LIFECYCLE_CODES", bytes(s.code for s in spec.lifecycle.states.values())),
     ]
     b += ["", "// ---- install parameters (protocol.toml [install])"]
     off = 0
@@ -319,9 +336,9 @@ def render_app(spec: Spec, app: Application) -> str:
 
     rows, values = _command_rows(spec, app)
     doc = "---- commands, in spec order (the first row a CLA-INS-P1-P2 fits decides): CMD_* columns"
-    b += _table("COMMANDS", doc, rows)
-    b += ["/** Value lists the COMMANDS rows point into (P1/P2 values, P1-P2 pairs, data lengths, Le values). */"]
-    b.append(f"byte[] CMD_VALUES = {_jarr(values)};")
+    a += _table("COMMANDS", doc, rows)
+    a += ["/** Value lists the COMMANDS rows point into (P1/P2 values, P1-P2 pairs, data lengths, Le values). */"]
+    a.append(_array("CMD_VALUES", values))
 
     key_rows = []
     for k in app.keys.values():
@@ -330,21 +347,24 @@ def render_app(spec: Spec, app: Application) -> str:
         states = _state_mask(spec, k.states) if k.states is not None else _state_mask(spec, spec.lifecycle.states)
         key_rows.append(_row([k.id, usage, k.try_limit or 0, states, flags], f"{k.role} {k.name}"))
     doc = "---- keys: KEYS_* columns (try limit 0: no try counter; states: where it authenticates)"
-    b += _table("KEYS", doc, key_rows)
+    a += _table("KEYS", doc, key_rows)
+    b += ["", "// ---- key ids (KEYS rows)"]
     b += [f"byte KEY_{k.role} = {_jb(k.id)}; // {k.name}: {k.title}" for k in app.keys.values()]
 
     if app.dfs:
-        b += ["", "// ---- sub-applications (DFs): index 1.. in DFS order; 0 is the application root"]
+        a += ["", "// ---- sub-applications (DFs): length, AID, FID; index 1.. in this order; 0 is the root"]
         dfs_table = b"".join(bytes([len(d.aid)]) + d.aid + d.fid.to_bytes(2, "big") for d in app.dfs.values())
-        b.append(f"byte[] DFS = {_jarr(dfs_table)};")
+        a.append(_array("DFS", dfs_table))
+        b += ["", "// ---- sub-applications (DFs, the DFS table of the Tables class)"]
         b += [f"short {d.name}_FID = {_js(d.fid)};" for d in app.dfs.values()]
     else:
-        b += ["", "// ---- sub-applications (DFs): none", "byte[] DFS = {};"]
+        a += ["", "// ---- sub-applications (DFs): none", _array("DFS", b"")]
 
     profiles = list(spec.access.profiles.values()) if app.access_profiles else []
     variants: list[str | None] = [None] + [p.name for p in profiles]
-    b += ["", "// ---- access profiles: SET ACCESS PROFILE codes; profile i is access variant i + 1 (0: none set)"]
-    b.append(f"byte[] PROFILES = {_jarr(bytes(p.code for p in profiles))};")
+    a += ["", "// ---- access profiles: SET ACCESS PROFILE codes; profile i is access variant i + 1 (0: none set)"]
+    a.append(_array("PROFILES", bytes(p.code for p in profiles)))
+    b += ["", "// ---- access variants: none set, then one per access profile"]
     b.append(f"byte ACCESS_VARIANTS = {_jb(len(variants))};")
 
     images, card_unique = _initial_records(spec, app)
@@ -388,29 +408,37 @@ def render_app(spec: Spec, app: Application) -> str:
         file_rows.append(_row([dfs.index(f.df) + 1 if f.df else 0, FILE_FLAGS["FID"] if f.fid is not None else 0,
                                fid >> 8, fid & 0xFF, f.sfi, first, len(f.records)], f"{f.name}: {f.title}"))
         file_ids.append(f"byte FILE_{f.name} = {_jb(fi)}; // row of {f.name} in FILES")
-    b += _table("FILES", "---- files: FILES_* columns (DF index, FID, SFI, records)", file_rows)
+    a += _table("FILES", "---- files: FILES_* columns (DF index, FID, SFI, records)", file_rows)
+    b += ["", "// ---- files: rows of FILES"]
     b += file_ids
     doc = "read and update conditions (COND_ bits, key id) per file and access variant"
-    b += _table("FILE_ACCESS", doc, access_rows)
-    b += _table("RECORDS", "records: RECORDS_* columns (offset: into RECORD_IMAGES and the record store)", record_rows)
-    b += _table("RECORD_ACCESS", "extra read conditions per record and access variant", raccess_rows)
-    b += _table("ITEMS", "data items: value offset in the record, length, format (FMT_*)", item_rows)
-    b += ["", "/** Every record as installation creates it (tags, lengths, padding; SSC-FILE-5), file by file. */"]
-    b.append(f"byte[] RECORD_IMAGES = {_jarr(image)};")
-    b.append("/** Where installation writes the 8 card-unique bytes in RECORD_IMAGES (-1: nowhere; SSC-FILE-4). */")
+    a += _table("FILE_ACCESS", doc, access_rows)
+    a += _table("RECORDS", "records: RECORDS_* columns (offset: into RECORD_IMAGES and the record store)", record_rows)
+    a += _table("RECORD_ACCESS", "extra read conditions per record and access variant", raccess_rows)
+    a += _table("ITEMS", "data items: value offset in the record, length, format (FMT_*)", item_rows)
+    a += ["", "/** Every record as installation creates it (tags, lengths, padding; SSC-FILE-5), file by file. */"]
+    a.append(_array("RECORD_IMAGES", image))
+    b += ["", "/** Where installation writes the 8 card-unique bytes in RECORD_IMAGES (-1: nowhere; SSC-FILE-4). */"]
     b.append(f"short CARD_UNIQUE_OFFSET = {card_unique};")
 
     do_rows = [
         _row([o.tag >> 8, o.tag & 0xFF, o.length, DO_SOURCES[o.source]], o.name) for o in app.data_objects.values()
     ]
-    b += _table("DATA_OBJECTS", "---- data objects (GET DATA): DATA_OBJECTS_* columns", do_rows)
-    return _java(app.java_package, app.constants_class, f"Constants of the {app.title}.", b)
+    a += _table("DATA_OBJECTS", "---- data objects (GET DATA): DATA_OBJECTS_* columns", do_rows)
+    return b, a
 
+
+def render_app(spec: Spec, app: Application) -> str:
+    tables = app.constants_class.removesuffix("Constants") + "Tables"
+    doc = (f"Constants of the {app.title}.\n *\n * <p>Primitive constants only: the tables (arrays) are"
+           f" static fields of {{@link {tables}}},\n * as Java Card's converter takes nothing else in an interface.")
+    return _java(app.java_package, app.constants_class, doc, _app_members(spec, app)[0])
 
 
 def render_app_tables(spec: Spec, app: Application) -> str:
-    """``<App>Tables``: the engine's view (sscard.common.Tables) of the application's generated tables,
-    so that neither applet wires them by hand."""
+    """``<App>Tables``: the application's tables (static arrays: the converter refuses them in the
+    constants interface) and the engine's view of them (sscard.common.Tables), so that neither applet
+    wires them by hand."""
     prefix = app.constants_class.removesuffix("Constants")
     has_card_unique = any(f.name == "card_unique" for f in spec.protocol.install[app.name])
     fields = [
@@ -430,8 +458,13 @@ def render_app_tables(spec: Spec, app: Application) -> str:
         "",
         f"import {spec.protocol.library_java_package}.Tables;",
         "",
-        f"/** The {app.name} tables of {app.constants_class}, as the shared engine reads them. */",
+        "/**",
+        f" * The {app.name} tables (the arrays {app.constants_class} lays out), as the shared engine reads them.",
+        " * Static arrays of constants: the converter writes them into the package's static field image, so",
+        " * the card creates them once, when the package is loaded; the applet only references them.",
+        " */",
         f"final class {prefix}Tables implements {app.constants_class} {{",
+        *[f"    {line}" if line else "" for line in _app_members(spec, app)[1]],
         "",
         f"    private {prefix}Tables() {{",
         "    }",

@@ -61,11 +61,11 @@ def test_python_tables_import(spec: Spec) -> None:
 
 
 @pytest.mark.skipif(shutil.which("javac") is None or not JCARDSIM.exists(), reason="javac or jCardSim missing")
-def test_java_constants_compile_for_java_7(spec: Spec, tmp_path: Path) -> None:
+def test_java_constants_compile_for_java_8(spec: Spec, tmp_path: Path) -> None:
     files = [str(p) for p in targets(spec, ROOT) if p.suffix == ".java"]
     proc = subprocess.run(
         # -sourcepath: the generated table wiring uses the hand-written sscard.common.Tables
-        ["javac", "--release", "7", "-Xlint:-options", "-cp", str(JCARDSIM), "-sourcepath",
+        ["javac", "--release", "8", "-Xlint:-options", "-cp", str(JCARDSIM), "-sourcepath",
          str(ROOT / "applet" / "src" / "main" / "java"), "-d", str(tmp_path), *files],
         capture_output=True,
         text=True,
@@ -74,6 +74,15 @@ def test_java_constants_compile_for_java_7(spec: Spec, tmp_path: Path) -> None:
     for f in files:
         text = Path(f).read_text(encoding="utf-8")
         assert " int " not in text and " long " not in text and "String" not in text and " char " not in text
+        if " interface " in text:  # the converter takes only primitive constants in an interface
+            assert "[]" not in text and "{(byte)" not in text, f"array in interface {f}"
+
+
+def test_an_array_in_a_constants_interface_is_refused() -> None:
+    from apdu_spec.generate.java import _java
+
+    with pytest.raises(ValueError, match="must be a primitive constant"):
+        _java("sscard.ssse", "SsseConstants", "doc", ["byte[] AID = {(byte) 0x73};"])
 
 
 def test_doc_renders_state_machines_and_traceability(spec: Spec) -> None:

@@ -235,5 +235,5 @@ public interface CommonConstants {
     byte DO_SOURCE_PIN_TRIES_LEFT = (byte) 0x01;
     byte DO_SOURCE_ATC = (byte) 0x02;
 
-    byte[] LIBRARY_PACKAGE_AID = {(byte) 0xF0, (byte) 0x53, (byte) 0x53, (byte) 0x43, (byte) 0x44, (byte) 0x01};
+    // package AID F05353434401: a converter and loader parameter, not card data
 }

@@ -250,13 +250,20 @@ public final class Engine implements CommonConstants {
         }
     }
 
-    /** Receives all the command data; returns Lc (0 without data). */
+    /**
+     * Receives all the command data; returns Lc (0 without data). Extended APDUs never reach the
+     * applet (it does not implement ExtendedLength), so Lc is the byte at OFFSET_LC whenever data
+     * came, and the data starts at OFFSET_CDATA: no need for getIncomingLength/getOffsetCdata,
+     * which would exclude cards older than Java Card 2.2.2.
+     */
     private static short receive(APDU apdu) {
         short received = apdu.setIncomingAndReceive();
-        short lc = apdu.getIncomingLength();
-        short off = apdu.getOffsetCdata();
+        if (received == 0) {
+            return 0; // no data field (case 1 or 2): the byte at OFFSET_LC is Le, if anything
+        }
+        short lc = Bytes.u8(apdu.getBuffer(), ISO7816.OFFSET_LC);
         while (received < lc) {
-            received = (short) (received + apdu.receiveBytes((short) (off + received)));
+            received = (short) (received + apdu.receiveBytes((short) (CDATA + received)));
         }
         return lc;
     }

@@ -3,9 +3,10 @@ package sscard.common;
 /**
  * The generated tables of one application ({@code <App>Constants}), handed to the shared engine.
  *
- * <p>The arrays belong to the application's own package (static arrays of its constants
- * interface); the library code reads them in the application's context. Column layouts are in
- * {@link CommonConstants} ({@code CMD_*}, {@code KEYS_*}, {@code FILES_*}, ...).
+ * <p>The arrays belong to the application's own package (the static arrays of its generated
+ * {@code <App>Tables} class, not of its constants interface: the converter takes only primitive
+ * constants in an interface); the library code reads them in the application's context. Column
+ * layouts are in {@link CommonConstants} ({@code CMD_*}, {@code KEYS_*}, {@code FILES_*}, ...).
  */
 public final class Tables {
 

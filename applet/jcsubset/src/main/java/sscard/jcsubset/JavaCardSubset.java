@@ -35,13 +35,23 @@ import org.objectweb.asm.tree.TryCatchBlockNode;
 import org.objectweb.asm.tree.TypeInsnNode;
 
 /**
- * Checks compiled classes against the Java Card 3.0.5 classic language subset and API.
+ * Checks compiled classes against the Java Card classic language subset and API.
  *
- * <p>Oracle's converter is not available from any registry, so this check stands in for it in CI.
- * It reports, one line per finding, {@code <class>.<member>: <what>}, for example
- * {@code sscard/ssse/Foo.bar: field of type int}. What it flags:
+ * <p>No registry serves Oracle's converter, so this check runs wherever the build runs, SDK or not,
+ * and names the class and member of every finding, {@code <class>.<member>: <what>}, for example
+ * {@code sscard/ssse/Foo.bar: field of type int}. Each rejection the converter was seen to make on
+ * this project has a probe in the tests. What it flags:
  * <ul>
- *   <li>class files newer than Java 7 (major version 51), which the converter refuses;</li>
+ *   <li>class files newer than Java 8 (major version 52), which the 3.2.0 converter refuses;</li>
+ *   <li>interface fields that are not primitive compile-time constants (an array in a constants
+ *       interface: "Interface fields may only be initialized to primitive compile-time constant
+ *       values");</li>
+ *   <li>{@code int} intermediate values where the card computes in 16 bits ({@link IntFlow}):
+ *       {@code if (a * b > 100)}, {@code buf[off + 1]};</li>
+ *   <li>with the target's export files ({@link ApiExports}, from an SDK): classes, methods and
+ *       fields the target platform's API lacks, such as {@code RandomData.OneShot} for 3.0.4;</li>
+ *   <li>with the AIDs ({@link AidRules}): an applet AID whose RID is not its package's, or that
+ *       equals its package AID;</li>
  *   <li>classes outside the Java Card packages under check;</li>
  *   <li>references to any class outside {@code javacard.framework}, {@code javacard.security},
  *       {@code javacardx.crypto}, the packages under check and the few {@code java.lang} classes
@@ -55,7 +65,7 @@ import org.objectweb.asm.tree.TypeInsnNode;
  *       byte counters compile to {@code iadd}+{@code i2s}).</li>
  * </ul>
  * Static initializers may only store constants and primitive arrays of constants (the
- * converter turns them into static field data).
+ * converter turns them into static field data), and arrays only in packages with applets.
  * Ordinary short/byte arithmetic compiles to int opcodes ({@code iadd}, {@code imul}, ...);
  * the converter maps those back to short opcodes, so they are not flagged. Also flagged because
  * the platform has no equivalent: {@code synchronized} blocks, {@code invokedynamic}, method
@@ -63,8 +73,12 @@ import org.objectweb.asm.tree.TypeInsnNode;
  */
 public final class JavaCardSubset {
 
-    /** Newest class-file major version the Java Card 3.0.5 converter accepts (Java 7). */
-    public static final int MAX_MAJOR_VERSION = 51;
+    /**
+     * Newest class-file major version accepted (Java 8): the one the SDK documents for its 3.2.0
+     * converter, for every target. (That converter was seen to take 53 and 54 as well, and to
+     * refuse 55, Java 11, and newer; the build makes 52.)
+     */
+    public static final int MAX_MAJOR_VERSION = 52;
 
     /** Java Card API packages an applet may use (internal names). */
     public static final Set<String> API_PACKAGES =
@@ -88,6 +102,9 @@ public final class JavaCardSubset {
     /** The sscard Java Card packages, checked when no package is named. */
     public static final List<String> DEFAULT_PACKAGES =
             List.of("sscard.ssse", "sscard.pboc", "sscard.common");
+
+    /** The sscard packages without applets (library packages), checked when none is named. */
+    public static final List<String> DEFAULT_LIBRARY_PACKAGES = List.of("sscard.common");
 
     /** Opcodes that exist only for a type Java Card lacks: opcode to "type (mnemonic)". */
     private static final Map<Integer, String> FORBIDDEN_OPCODES = new HashMap<>();
@@ -138,20 +155,37 @@ public final class JavaCardSubset {
     }
 
     private final Set<String> packages;
+    /** Packages without applets: the converter refuses static array initializers there. */
+    private final Set<String> libraries;
+    /** The target platform's API, or null: then API members are not checked. */
+    private final ApiExports api;
 
     /**
      * @param javaCardPackages the packages under check, dotted ({@code sscard.ssse}); classes in
      *     them may reference each other, classes elsewhere are reported
      */
     public JavaCardSubset(Collection<String> javaCardPackages) {
+        this(javaCardPackages, List.of(), null);
+    }
+
+    /**
+     * @param javaCardPackages as above
+     * @param libraryPackages those of them without applets
+     * @param api the target's export files: every API class and member used must be in them
+     */
+    public JavaCardSubset(Collection<String> javaCardPackages, Collection<String> libraryPackages, ApiExports api) {
         this.packages = javaCardPackages.stream()
                 .map(p -> p.replace('.', '/'))
                 .collect(Collectors.toUnmodifiableSet());
+        this.libraries = libraryPackages.stream()
+                .map(p -> p.replace('.', '/'))
+                .collect(Collectors.toUnmodifiableSet());
+        this.api = api;
     }
 
-    /** A checker for {@link #DEFAULT_PACKAGES}. */
+    /** A checker for {@link #DEFAULT_PACKAGES} and {@link #DEFAULT_LIBRARY_PACKAGES}. */
     public JavaCardSubset() {
-        this(DEFAULT_PACKAGES);
+        this(DEFAULT_PACKAGES, DEFAULT_LIBRARY_PACKAGES, null);
     }
 
     /** Checks every {@code .class} file under {@code root} (a directory or a single class file). */
@@ -198,7 +232,7 @@ public final class JavaCardSubset {
             int major = cls.version & 0xFFFF;
             if (major > MAX_MAJOR_VERSION) {
                 report(cls.name, "class file version " + major + " (Java " + (major - 44)
-                        + "); Java Card needs " + MAX_MAJOR_VERSION + " (Java 7) or older");
+                        + "); Java Card conversion needs " + MAX_MAJOR_VERSION + " (javac --release 8) or older");
             }
             String pkg = packageOf(cls.name);
             if (!packages.contains(pkg)) {
@@ -210,16 +244,27 @@ public final class JavaCardSubset {
             if (cls.superName != null && !isAllowedClass(cls.superName)) {
                 report(cls.name, "extends " + javaName(cls.superName));
             }
+            apiClass(cls.name, cls.superName, "extends");
             for (String itf : cls.interfaces) {
                 if (!isAllowedClass(itf)) {
                     report(cls.name, "implements " + javaName(itf));
                 }
+                apiClass(cls.name, itf, "implements");
             }
+            boolean isInterface = (cls.access & Opcodes.ACC_INTERFACE) != 0;
             for (FieldNode field : cls.fields) {
-                String bad = forbiddenType(Type.getType(field.desc));
+                Type type = Type.getType(field.desc);
+                String bad = forbiddenType(type);
                 if (bad != null) {
                     report(cls.name + "." + field.name, "field of type " + bad);
                 }
+                if (isInterface && (type.getSort() == Type.ARRAY || type.getSort() == Type.OBJECT
+                        || field.value == null)) {
+                    report(cls.name + "." + field.name, "interface field of type " + type.getClassName()
+                            + " that is not a primitive compile-time constant; the converter takes"
+                            + " nothing else in an interface (make it a static final field of a class)");
+                }
+                apiType(cls.name + "." + field.name, type, "field of type");
             }
             for (MethodNode method : cls.methods) {
                 checkMethod(method);
@@ -235,7 +280,9 @@ public final class JavaCardSubset {
                 if (bad != null) {
                     report(member, "parameter " + (i + 1) + " of type " + bad);
                 }
+                apiType(member, params[i], "parameter of type");
             }
+            apiType(member, Type.getReturnType(method.desc), "returns");
             String badReturn = forbiddenType(Type.getReturnType(method.desc));
             if (badReturn != null) {
                 report(member, "returns " + badReturn);
@@ -263,6 +310,9 @@ public final class JavaCardSubset {
                     if (block.type != null && !isAllowedClass(block.type)) {
                         report(member, "catches " + javaName(block.type));
                     }
+                    if (block.type != null) {
+                        apiClass(member, block.type, "catches");
+                    }
                 }
             }
             boolean staticInit = method.name.equals("<clinit>");
@@ -276,10 +326,77 @@ public final class JavaCardSubset {
                 if (bad == null && staticInit) {
                     bad = checkStaticInitInstruction(insn);
                 }
+                if (bad == null) {
+                    bad = checkApiReference(insn);
+                }
                 if (bad != null) {
                     report(member, bad + (line > 0 ? " at line " + line : ""));
                 }
             }
+            if ((method.access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) == 0) {
+                for (String finding : IntFlow.check(cls.name, method)) {
+                    report(member, finding);
+                }
+            }
+        }
+
+        /** An API class the target lacks, named in a declaration ({@code what}: "extends", ...). */
+        private void apiClass(String member, String internalName, String what) {
+            if (internalName != null && api != null && isApiClass(internalName) && !api.hasClass(internalName)) {
+                report(member, what + " " + javaName(internalName) + ", which the Java Card "
+                        + api.target() + " API does not have");
+            }
+        }
+
+        private void apiType(String member, Type type, String what) {
+            Type t = type.getSort() == Type.ARRAY ? type.getElementType() : type;
+            if (t.getSort() == Type.OBJECT) {
+                apiClass(member, t.getInternalName(), what);
+            }
+        }
+
+        /** A class, method or field of the API that the target's export files lack, or null. */
+        private String checkApiReference(AbstractInsnNode insn) {
+            if (api == null) {
+                return null;
+            }
+            String owner;
+            String missing = null;
+            if (insn instanceof MethodInsnNode) {
+                MethodInsnNode call = (MethodInsnNode) insn;
+                owner = call.owner;
+                if (owner.startsWith("[") || !isApiClass(owner)) {
+                    return null;
+                }
+                if (api.hasClass(owner) && !api.hasMethod(owner, call.name, call.desc)) {
+                    missing = "method " + javaName(owner) + "." + call.name + call.desc;
+                }
+            } else if (insn instanceof FieldInsnNode) {
+                FieldInsnNode field = (FieldInsnNode) insn;
+                owner = field.owner;
+                if (!isApiClass(owner)) {
+                    return null;
+                }
+                if (api.hasClass(owner) && !api.hasField(owner, field.name, field.desc)) {
+                    missing = "field " + javaName(owner) + "." + field.name;
+                }
+            } else if (insn instanceof TypeInsnNode) {
+                String desc = ((TypeInsnNode) insn).desc;
+                Type type = desc.startsWith("[") ? Type.getType(desc).getElementType() : Type.getObjectType(desc);
+                if (type.getSort() != Type.OBJECT || !isApiClass(type.getInternalName())) {
+                    return null;
+                }
+                owner = type.getInternalName();
+            } else if (insn instanceof LdcInsnNode && ((LdcInsnNode) insn).cst instanceof Type) {
+                return null; // class literals are reported on their own
+            } else {
+                return null;
+            }
+            if (!api.hasClass(owner)) {
+                return "uses " + javaName(owner) + ", which the Java Card " + api.target() + " API does not have";
+            }
+            return missing == null ? null
+                    : "uses " + missing + ", which the Java Card " + api.target() + " API does not have";
         }
 
         /**
@@ -290,6 +407,10 @@ public final class JavaCardSubset {
             int opcode = insn.getOpcode();
             if (opcode < 0) {
                 return null; // labels, frames
+            }
+            if (opcode == Opcodes.NEWARRAY && libraries.contains(packageOf(cls.name))) {
+                return "static array initialization in a library package (one without applets):"
+                        + " the converter allows it only in applet packages";
             }
             switch (opcode) {
                 case Opcodes.ACONST_NULL:
@@ -448,6 +569,12 @@ public final class JavaCardSubset {
         }
     }
 
+    /** Whether an internal class name is one of the platform's, not of the packages under check. */
+    boolean isApiClass(String internalName) {
+        return !internalName.startsWith("[") && !packages.contains(packageOf(internalName))
+                && isAllowedClass(internalName);
+    }
+
     /** Whether an internal class name (or array descriptor) is part of the Java Card world. */
     boolean isAllowedClass(String internalName) {
         if (internalName.startsWith("[")) {
@@ -514,14 +641,22 @@ public final class JavaCardSubset {
 
     // ---------------------------------------------------------------- command line
 
-    static final String USAGE = "usage: java sscard.jcsubset.JavaCardSubset"
-            + " [--package NAME]... CLASSES_DIR_OR_FILE...";
+    static final String USAGE = "usage: java sscard.jcsubset.JavaCardSubset [--package NAME]..."
+            + " [--target VERSION --jc-home SDK] [--package-aid NAME=AID]... [--applet CLASS=AID]..."
+            + " CLASSES_DIR_OR_FILE...";
 
     /**
      * Command line: checks the given class directories (or files) and exits 0 when they keep to
      * the subset, 1 with one line per finding on stderr when they don't, 2 on bad usage.
-     * {@code --package} (repeatable, dotted) names the Java Card packages under check; the
-     * default is {@link #DEFAULT_PACKAGES}.
+     * <ul>
+     *   <li>{@code --package} (repeatable, dotted) names the Java Card packages under check; the
+     *       default is {@link #DEFAULT_PACKAGES};</li>
+     *   <li>{@code --target 3.0.4 --jc-home SDK} also checks every API class and member used
+     *       against that target's export files in the SDK (read in place, never copied);</li>
+     *   <li>{@code --package-aid sscard.ssse=7378312E730001} and
+     *       {@code --applet sscard.ssse.SocialSecurityApplet=7378...} check the AIDs the converter
+     *       will be given ({@link AidRules}).</li>
+     * </ul>
      */
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
@@ -530,36 +665,101 @@ public final class JavaCardSubset {
     static int run(String[] args, PrintStream out, PrintStream err) {
         List<String> packages = new ArrayList<>();
         List<Path> roots = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.equals("--package")) {
-                if (i + 1 >= args.length) {
-                    err.println("error: --package needs a value");
-                    return 2;
+        Map<String, byte[]> packageAids = new java.util.LinkedHashMap<>();
+        Map<String, byte[]> appletAids = new java.util.LinkedHashMap<>();
+        String target = null;
+        Path jcHome = null;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                String arg = args[i];
+                String name = arg.contains("=") && arg.startsWith("--") ? arg.substring(0, arg.indexOf('=')) : arg;
+                boolean inline = !name.equals(arg);
+                switch (name) {
+                    case "--package":
+                    case "--target":
+                    case "--jc-home":
+                    case "--package-aid":
+                    case "--applet": {
+                        String value;
+                        if (inline) {
+                            value = arg.substring(name.length() + 1);
+                        } else if (i + 1 < args.length) {
+                            value = args[++i];
+                        } else {
+                            err.println("error: " + name + " needs a value");
+                            return 2;
+                        }
+                        if (name.equals("--package")) {
+                            packages.add(value);
+                        } else if (name.equals("--target")) {
+                            target = value;
+                        } else if (name.equals("--jc-home")) {
+                            jcHome = Paths.get(value);
+                        } else {
+                            int eq = value.indexOf('=');
+                            if (eq <= 0) {
+                                err.println("error: " + name + " takes NAME=AID, not " + value);
+                                return 2;
+                            }
+                            (name.equals("--applet") ? appletAids : packageAids)
+                                    .put(value.substring(0, eq), AidRules.parseHex(value.substring(eq + 1)));
+                        }
+                        break;
+                    }
+                    case "-h":
+                    case "--help":
+                        out.println(USAGE);
+                        return 0;
+                    default:
+                        if (arg.startsWith("-")) {
+                            err.println("error: unknown option " + arg);
+                            err.println(USAGE);
+                            return 2;
+                        }
+                        roots.add(Paths.get(arg));
                 }
-                packages.add(args[++i]);
-            } else if (arg.startsWith("--package=")) {
-                packages.add(arg.substring("--package=".length()));
-            } else if (arg.equals("-h") || arg.equals("--help")) {
-                out.println(USAGE);
-                return 0;
-            } else if (arg.startsWith("-")) {
-                err.println("error: unknown option " + arg);
-                err.println(USAGE);
-                return 2;
-            } else {
-                roots.add(Paths.get(arg));
             }
+        } catch (IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            return 2;
         }
         if (roots.isEmpty()) {
             err.println(USAGE);
             return 2;
         }
-        JavaCardSubset checker =
-                new JavaCardSubset(packages.isEmpty() ? DEFAULT_PACKAGES : packages);
-        int classFiles = 0;
+        if ((target == null) != (jcHome == null)) {
+            err.println("error: --target and --jc-home go together");
+            return 2;
+        }
         List<String> violations = new ArrayList<>();
+        for (Map.Entry<String, byte[]> applet : appletAids.entrySet()) {
+            String cls = applet.getKey();
+            String pkg = cls.contains(".") ? cls.substring(0, cls.lastIndexOf('.')) : "";
+            if (!packageAids.containsKey(pkg)) {
+                err.println("error: --applet " + cls + " needs --package-aid " + pkg + "=AID");
+                return 2;
+            }
+            violations.addAll(AidRules.check(pkg, packageAids.get(pkg), cls, applet.getValue()));
+        }
+        for (Map.Entry<String, byte[]> pkg : packageAids.entrySet()) {
+            if (appletAids.keySet().stream().noneMatch(c -> c.startsWith(pkg.getKey() + "."))) {
+                violations.addAll(AidRules.check(pkg.getKey(), pkg.getValue(), null, null));
+            }
+        }
+        int classFiles = 0;
         try {
+            ApiExports api = target == null ? null : ApiExports.fromSdk(jcHome, target);
+            List<String> libraries = new ArrayList<>();
+            if (!packageAids.isEmpty()) {
+                for (String pkg : packageAids.keySet()) {
+                    if (appletAids.keySet().stream().noneMatch(c -> c.startsWith(pkg + "."))) {
+                        libraries.add(pkg);
+                    }
+                }
+            } else if (packages.isEmpty()) {
+                libraries.addAll(DEFAULT_LIBRARY_PACKAGES);
+            }
+            JavaCardSubset checker = new JavaCardSubset(packages.isEmpty() ? DEFAULT_PACKAGES : packages, libraries, api);
             for (Path root : roots) {
                 Report report = checker.check(root);
                 classFiles += report.classFiles();
@@ -574,13 +774,15 @@ public final class JavaCardSubset {
             err.println("error: no class files in " + roots);
             return 2;
         }
+        String against = target == null ? "" : " and the Java Card " + target + " API";
         if (!violations.isEmpty()) {
             violations.forEach(err::println);
             err.println("jcsubset: " + violations.size() + " finding(s) outside the Java Card"
-                    + " subset in " + classFiles + " class file(s)");
+                    + " subset" + against + " in " + classFiles + " class file(s)");
             return 1;
         }
-        out.println("jcsubset: " + classFiles + " class file(s) keep to the Java Card subset");
+        out.println("jcsubset: " + classFiles + " class file(s) keep to the Java Card subset" + against
+                + (appletAids.isEmpty() && packageAids.isEmpty() ? "" : "; AIDs fit the converter's rules"));
         return 0;
     }
 }

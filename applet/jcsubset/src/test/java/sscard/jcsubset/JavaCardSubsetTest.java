@@ -58,7 +58,7 @@ public class JavaCardSubsetTest {
 
     @Test
     public void intFieldAndStringAreRejectedWithBothMembersNamed() throws Exception {
-        byte[] bad = generate("sscard/ssse/Bad", Opcodes.V1_7, cw -> {
+        byte[] bad = generate("sscard/ssse/Bad", Opcodes.V1_8, cw -> {
             cw.visitField(Opcodes.ACC_PRIVATE, "counter", "I", null, null).visitEnd();
             cw.visitField(Opcodes.ACC_PRIVATE, "label", "Ljava/lang/String;", null, null).visitEnd();
             method(cw, "name", "()Ljava/lang/String;", mv -> {
@@ -95,7 +95,7 @@ public class JavaCardSubsetTest {
     @Test
     public void cleanShortCodePasses() {
         // short arithmetic as javac compiles it: int opcodes with i2s, short locals and fields
-        byte[] ok = generate("sscard/common/Ok", Opcodes.V1_7, cw -> {
+        byte[] ok = generate("sscard/common/Ok", Opcodes.V1_8, cw -> {
             cw.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC, "count", "S", null, null).visitEnd();
             cw.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC, "buffer", "[B", null, null).visitEnd();
             method(cw, "add", "(SB)S", mv -> {
@@ -119,7 +119,7 @@ public class JavaCardSubsetTest {
 
     @Test
     public void longFloatDoubleCharAndIntInstructionsAreRejected() {
-        byte[] bad = generate("sscard/pboc/Ops", Opcodes.V1_7, cw -> {
+        byte[] bad = generate("sscard/pboc/Ops", Opcodes.V1_8, cw -> {
             method(cw, "ops", "()V", mv -> {
                 Label start = new Label();
                 Label end = new Label();
@@ -175,7 +175,7 @@ public class JavaCardSubsetTest {
         });
         List<String> findings = checker.checkClass(bad);
         assertHas(findings, "sscard/ssse/Foreign: class file version 61 (Java 17);"
-                + " Java Card needs 51 (Java 7) or older");
+                + " Java Card conversion needs 52 (javac --release 8) or older");
         assertHas(findings, "sscard/ssse/Foreign.f(IJ)[C: parameter 1 of type int");
         assertHas(findings, "sscard/ssse/Foreign.f(IJ)[C: parameter 2 of type long");
         assertHas(findings, "sscard/ssse/Foreign.f(IJ)[C: returns char[]");
@@ -186,7 +186,7 @@ public class JavaCardSubsetTest {
     @Test
     public void staticInitializersMayOnlyStoreConstantsAndPrimitiveArrays() {
         // what the spec generator emits: static final byte[] AID = {...}; static short X = 5;
-        byte[] constants = generate("sscard/ssse/Consts", Opcodes.V1_7, cw -> {
+        byte[] constants = generate("sscard/ssse/Consts", Opcodes.V1_8, cw -> {
             cw.visitField(Opcodes.ACC_STATIC | Opcodes.ACC_FINAL, "AID", "[B", null, null).visitEnd();
             cw.visitField(Opcodes.ACC_STATIC, "X", "S", null, null).visitEnd();
             method(cw, "<clinit>", "()V", mv -> {
@@ -204,7 +204,7 @@ public class JavaCardSubsetTest {
         });
         assertEquals(List.of(), checker.checkClass(constants));
 
-        byte[] objects = generate("sscard/ssse/Objects", Opcodes.V1_7, cw -> {
+        byte[] objects = generate("sscard/ssse/Objects", Opcodes.V1_8, cw -> {
             cw.visitField(Opcodes.ACC_STATIC, "O", "Ljava/lang/Object;", null, null).visitEnd();
             method(cw, "<clinit>", "()V", mv -> {
                 mv.visitTypeInsn(Opcodes.NEW, "java/lang/Object");
@@ -224,7 +224,7 @@ public class JavaCardSubsetTest {
 
     @Test
     public void classOutsideTheCheckedPackagesIsReported() {
-        byte[] stray = generate("sscard/util/Stray", Opcodes.V1_7, cw -> { });
+        byte[] stray = generate("sscard/util/Stray", Opcodes.V1_8, cw -> { });
         List<String> findings = checker.checkClass(stray);
         assertEquals(1, findings.size());
         assertTrue(findings.get(0), findings.get(0).startsWith(
