@@ -8,6 +8,8 @@ JAR := simulator/target/sscard-simulator.jar
 JAVA_SOURCES := $(shell find applet simulator/src -name '*.java' 2>/dev/null) pom.xml applet/pom.xml simulator/pom.xml
 MVN := mvn -B -q -ntp
 PYTEST_ARGS ?=
+# xdist workers of `make test-python` (0: one process). At most 2: there are two virtual readers.
+PYTEST_WORKERS ?= 2
 
 .PHONY: help setup system-deps build cap spec spec-check lint test test-thorough test-java test-python demo bench clean
 
@@ -50,8 +52,11 @@ test-java: setup
 	$(MVN) package
 	@touch $(JAR)
 
+# In parallel everything but the tests that need the machine alone (marker serial, tests/conftest.py),
+# then those alone; exit status 5 (none selected, e.g. by PYTEST_ARGS) is no failure there.
 test-python: setup build
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) -m "not serial" $(PYTEST_ARGS)
+	$(PY) -m pytest -m serial $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 # The CAP files (applet/target/cap/<target>/), converted and verified with Oracle's Java Card SDK
 # from JC_HOME, else ../shared/javacard-sdk/jc320v25.1_kit; skipped, saying so, where there is none.

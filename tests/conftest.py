@@ -1,5 +1,12 @@
 """Shared fixtures: the card kinds every host test can run against, and a guard that nothing the tests
-start (JVMs, pcscd) outlives them."""
+start (JVMs, pcscd) outlives them.
+
+Parallel runs (pytest-xdist, ``-n 2``): each worker has a vpcd reader of its own (gw0 "Virtual PCD 00 00",
+gw1 "Virtual PCD 00 01"), the controller keeps one pcscd running for all of them (a worker that started it
+would stop it after its module, under the other's feet) and checks for leftovers once every worker is done.
+Tests marked ``serial`` need the machine alone: a worker skips them; run them without ``-n``
+(``make test`` runs ``-m "not serial"`` in parallel, then ``-m serial``).
+"""
 
 from __future__ import annotations
 
@@ -18,13 +25,42 @@ from cards import (
     real_factory,
 )
 
-from jcardsim_bridge import Simulator, VirtualReader, pcscd_pids
+from jcardsim_bridge import VPCD_PORTS, Pcscd, PcscdError, Simulator, VirtualReader, pcscd_pids
 from jcardsim_bridge._process import cmdline
 from sscard import Connection, PcscConnection, SimulatorConnection
+from sscard.connection import default_applets
 
-KIND_MARKS = {"simulator": pytest.mark.simulator, "pcsc": pytest.mark.pcsc, "real": pytest.mark.real_card}
+# A real card is one card in one reader: two workers must never drive it at once.
+KIND_MARKS = {"simulator": pytest.mark.simulator, "pcsc": pytest.mark.pcsc,
+              "real": (pytest.mark.real_card, pytest.mark.serial)}
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def xdist_worker(config: pytest.Config) -> str | None:
+    """The pytest-xdist worker this process is ("gw0", "gw1", ...), None outside a worker."""
+    workerinput: dict[str, object] = getattr(config, "workerinput", {})
+    worker = workerinput.get("workerid")
+    return str(worker) if worker is not None else None
+
+
+def xdist_controller(config: pytest.Config) -> bool:
+    """Whether this process hands the tests out to xdist workers (and runs none itself)."""
+    return xdist_worker(config) is None and getattr(config.option, "dist", "no") != "no"
+
+
+def reader_port(config: pytest.Config) -> int | None:
+    """The vpcd port of this process's virtual readers: run alone, the first free one; under xdist one per
+    worker, so that two workers never take the same reader (both would see it free, then collide)."""
+    worker = xdist_worker(config)
+    if worker is None:
+        return None
+    ports = sorted(VPCD_PORTS)
+    index = int(worker.removeprefix("gw"))
+    if index >= len(ports):
+        pytest.fail(f"xdist worker {worker}: there are only {len(ports)} virtual readers "
+                    f"({', '.join(map(str, ports))}), so the pcsc tests run with -n {len(ports)} at most")
+    return ports[index]
 
 
 def simulator_jvm_pids() -> set[int]:
@@ -40,16 +76,58 @@ def simulator_jvm_pids() -> set[int]:
 
 
 _BEFORE: dict[str, set[int]] = {}
+_SHARED_PCSCD: list[Pcscd] = []
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist starts the workers
 def pytest_sessionstart(session: pytest.Session) -> None:
     _BEFORE["jvm"] = simulator_jvm_pids()
     _BEFORE["pcscd"] = set(pcscd_pids())
+    if xdist_controller(session.config) and not _BEFORE["pcscd"]:
+        pcscd = Pcscd()
+        try:
+            pcscd.start()
+        except PcscdError:  # not installed or no vpcd: the pcsc tests say so themselves
+            pcscd.stop()
+        else:
+            _SHARED_PCSCD.append(pcscd)
 
 
+# Tests that need the machine alone, by file (and test): they take both virtual readers, the first reader
+# that holds a card, or start pcscd and count the machine's pcscd, so another worker's reader breaks them.
+MACHINE_ALONE: dict[str, set[str] | None] = {
+    "test_cli_sim.py": None,  # `sscard sim start` takes the first free reader; pcscd started and stopped
+    "test_leftovers.py": None,  # a pytest run of its own in a subprocess, with its reader and its pcscd
+    "test_pcsc.py": {"test_default_reader_is_first_with_a_card", "test_second_card_gets_the_other_reader"},
+}
+
+
+# (Not xdist_group with --dist loadgroup, which would put all of them on one worker: with pytest 9.2 it
+# silently stops grouping, pytest-dev/pytest-xdist#1386.)
+@pytest.hookimpl(tryfirst=True)  # before `-m serial` / `-m "not serial"` selects
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        names = MACHINE_ALONE.get(item.path.name, set()) if item.path.parent == here else set()
+        if names is None or getattr(item, "originalname", item.name) in names:
+            item.add_marker(pytest.mark.serial)
+    if xdist_worker(config) is None:
+        return
+    alone = pytest.mark.skip(reason="needs the machine alone (marked serial): run it without -n, e.g. "
+                             "`pytest -m serial` after the parallel run, as `make test` does")
+    for item in items:
+        if item.get_closest_marker("serial"):
+            item.add_marker(alone)
+
+
+@pytest.hookimpl(tryfirst=True)  # on the controller: while the finished workers (and anything they leaked) live
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     # Belt and braces beside tests/test_leftovers.py: a fixture that leaks a process fails the run.
-    if os.environ.get("SSCARD_LEFTOVER_PROBE"):
+    # A worker cannot tell its leftovers from the other workers' running processes: the controller
+    # checks, once all of them are done.
+    while _SHARED_PCSCD:
+        _SHARED_PCSCD.pop().stop()
+    if os.environ.get("SSCARD_LEFTOVER_PROBE") or xdist_worker(session.config) is not None:
         return
     leaked_jvm = simulator_jvm_pids() - _BEFORE.get("jvm", set())
     leaked_pcscd = set(pcscd_pids()) - _BEFORE.get("pcscd", set())
@@ -59,38 +137,64 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 @pytest.fixture(scope="session")
-def simulator() -> Iterator[Simulator]:
-    """One JVM for the session (starting one costs ~0.3 s)."""
+def simulator_jvm() -> Iterator[Simulator]:
+    """One JVM for the session (starting one costs ~0.3 s); its card is whatever the last test left."""
     with Simulator() as sim:
         yield sim
 
 
+@pytest.fixture
+def simulator(simulator_jvm: Simulator) -> Simulator:
+    """The session's JVM with a brand-new card of the default applets, as a new ``Simulator`` holds: not the
+    card an earlier test blocked or terminated (which tests ran earlier depends on the order and, under
+    xdist, on the worker)."""
+    simulator_jvm.fresh_card(default_applets())
+    return simulator_jvm
+
+
 @pytest.fixture(scope="module")
-def virtual_reader(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtualReader]:
+def virtual_reader(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+                   ) -> Iterator[VirtualReader]:
     """The virtual PC/SC reader with our card; pcscd started when none runs, stopped after the module."""
     log = tmp_path_factory.mktemp("vpcd") / "vpcd.log"
-    with VirtualReader(log=log) as reader:
+    with VirtualReader(log=log, port=reader_port(request.config)) as reader:
         yield reader
 
 
 @pytest.fixture(scope="module")
-def controlled_reader(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtualReader]:
+def controlled_reader(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+                      ) -> Iterator[VirtualReader]:
     """The virtual PC/SC reader whose card the tests can swap for a fresh one (control gateway)."""
     log = tmp_path_factory.mktemp("vpcd") / "vpcd.log"
-    with VirtualReader(log=log, control=True) as reader:
+    with VirtualReader(log=log, control=True, port=reader_port(request.config)) as reader:
         yield reader
 
 
-@pytest.fixture(params=[pytest.param(kind, marks=KIND_MARKS.get(kind, ())) for kind in card_kinds()])
+def _kinds(kinds: list[str]) -> list[object]:
+    return [pytest.param(kind, marks=KIND_MARKS.get(kind, ())) for kind in kinds]
+
+
+@pytest.fixture(params=_kinds(card_kinds()))
 def card_factory(request: pytest.FixtureRequest) -> Iterator[CardFactory]:
     """Makes cards of each kind in turn: ``card_factory(profile=None, state="ACTIVE")``.
 
     Connections it made are closed after the test."""
-    kind: str = request.param
+    yield from _factory(request, request.param)
+
+
+@pytest.fixture(params=_kinds([kind for kind in card_kinds() if kind != "model"]))
+def applet_factory(request: pytest.FixtureRequest) -> Iterator[CardFactory]:
+    """Like ``card_factory``, but only the kinds that run the applets (simulator, pcsc, real): for the suites
+    that check a card against the reference model. The model is their oracle; on the model kind they would
+    compare the model with itself, and such a test cannot fail."""
+    yield from _factory(request, request.param)
+
+
+def _factory(request: pytest.FixtureRequest, kind: str) -> Iterator[CardFactory]:
     if kind == "model":
         factory = model_factory()
     elif kind == "simulator":
-        sim: Simulator = request.getfixturevalue("simulator")
+        sim: Simulator = request.getfixturevalue("simulator_jvm")
         factory = control_factory(kind, sim.control, lambda: SimulatorConnection(sim))
     elif kind == "pcsc":
         reader: VirtualReader = request.getfixturevalue("controlled_reader")

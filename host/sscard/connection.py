@@ -13,7 +13,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, Self, runtime_checkable
 
 from sscard import spec_tables as t
-from sscard.errors import CardConnectionError, NoReaderError
+from sscard.errors import CardConnectionError, NoReaderError, SscardError
 
 if TYPE_CHECKING:
     from apdu_spec.model import CardModel
@@ -43,11 +43,36 @@ class Connection(Protocol):
     def close(self) -> None: ...
 
 
-def send_and_receive(connection: Connection, apdu: bytes) -> tuple[bytes, int]:
-    """Transmit and split the response into (data, status word)."""
-    response = connection.transmit(apdu)
+def exchange(connection: Connection, apdu: bytes) -> bytes:
+    """``connection.transmit(apdu)`` as sscard relies on it, whatever the Connection: the answer as ``bytes``
+    (any bytes-like answer is taken) holding at least a status word. Anything else, and any failure of the
+    connection (an ``OSError`` from a reader library, ...), is a :class:`CardConnectionError` naming the
+    connection, the original exception as its cause. sscard's own errors pass unchanged, and so does an
+    ``AssertionError``: a test harness's verdict, not a card failure."""
+    try:
+        answer: object = connection.transmit(apdu)
+    except (SscardError, AssertionError):
+        raise
+    except Exception as exc:
+        text = str(exc).strip()
+        raise CardConnectionError(f"{connection.description}: {type(exc).__name__}{': ' if text else ''}{text}") \
+            from exc
+    if type(answer) is bytes:
+        response = answer
+    else:
+        try:
+            response = memoryview(answer).tobytes()  # type: ignore[arg-type]
+        except TypeError:
+            raise CardConnectionError(f"{connection.description}: answered {type(answer).__name__}, not bytes") \
+                from None
     if len(response) < 2:
         raise CardConnectionError(f"{connection.description}: response of {len(response)} bytes has no status word")
+    return response
+
+
+def send_and_receive(connection: Connection, apdu: bytes) -> tuple[bytes, int]:
+    """Transmit and split the response into (data, status word)."""
+    response = exchange(connection, apdu)
     return response[:-2], int.from_bytes(response[-2:], "big")
 
 

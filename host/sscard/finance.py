@@ -130,13 +130,21 @@ class FinanceSession(ApplicationSession[BankCardIdentity]):
 
     def pin_tries_left(self) -> int:
         """GET DATA 9F17: the PIN try counter (ISSUED, ACTIVE, BLOCKED)."""
-        tag = t.DATA_OBJECTS["PIN_TRY_COUNTER"]
+        return self._data_object("PIN_TRY_COUNTER", 1)
+
+    def transaction_counter(self) -> int:
+        """GET DATA 9F36: the ATC, how many MAC'd commands the application accepted (SSC-FIN-3; ISSUED,
+        ACTIVE, BLOCKED). Unchanged across a command: the card did not accept that command."""
+        return self._data_object("ATC", 2)
+
+    def _data_object(self, name: str, length: int) -> int:
+        tag = t.DATA_OBJECTS[name]
         data = self._send("GET_DATA", p1=tag >> 8, p2=tag & 0xFF, le=256)
         objects = dict(parse_ber(data))
         value = objects.get(tag.to_bytes(2, "big"))
-        if value is None or len(value) != 1:
-            raise CardDataError(f"GET DATA 9F17 answered {data.hex().upper()}")
-        return value[0]
+        if value is None or len(value) != length:
+            raise CardDataError(f"GET DATA {tag:04X} answered {data.hex().upper()}")
+        return int.from_bytes(value, "big")
 
     def pin_status(self) -> PinStatus:
         """An empty VERIFY (spends nothing: tries left, or verified), then GET DATA 9F17 for the tries of a

@@ -26,14 +26,14 @@ Repr of these classes masks personal data, so that a logged object leaks nothing
 from __future__ import annotations
 
 import datetime as _dt
-import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from sscard import spec_tables as t
 from sscard.errors import HolderDataError
+from sscard.keys import _read_json, _shown, _Unreadable
 from sscard_core.layout import Item
 
 __all__ = [
@@ -64,6 +64,8 @@ _GB11643_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _GB11643_CHECK = "10X98765432"
 TEMPORARY_CARD_DAYS = 90
 _SEX = {"1": "male", "2": "female"}
+_SEX_PROBLEM = "not 1 (male) or 2 (female)"
+_ETHNICITY_PROBLEM = "not a GB 3304 code (01-56, 97, 98)"
 
 
 def _item(file: str, number: int) -> Item:
@@ -149,6 +151,13 @@ def _check_date(field_name: str, value: Any) -> _dt.date:
     raise _fail(field_name, "a date YYYY-MM-DD expected")
 
 
+def _check_code(field_name: str, value: Any, codes: Collection[str], problem: str) -> str:
+    """A value from a code list (sex, ethnicity, card type, ...): text, and one of ``codes``."""
+    if not isinstance(value, str) or value not in codes:
+        raise _bad(field_name, value, problem)
+    return value
+
+
 def _check_digits(field_name: str, value: Any, min_len: int, max_len: int) -> str:
     if not isinstance(value, str) or not (value.isascii() and value.isdigit()) or not min_len <= len(value) <= max_len:
         want = f"{min_len}" if min_len == max_len else f"{min_len}-{max_len}"
@@ -195,10 +204,8 @@ class HolderData:
         validate_social_security_number(self.social_security_number)
         _check_text("holder.name", self.name, _item("EF06", 2).length, required=True)
         _check_text("holder.name_extension", self.name_extension, _item("EF06", 3).length, required=False)
-        if self.sex not in _SEX:
-            raise _fail("holder.sex", "not 1 (male) or 2 (female)")
-        if self.ethnicity not in ETHNICITY_CODES:
-            raise _fail("holder.ethnicity", "not a GB 3304 code (01-56, 97, 98)")
+        _check_code("holder.sex", self.sex, _SEX, _SEX_PROBLEM)
+        _check_code("holder.ethnicity", self.ethnicity, ETHNICITY_CODES, _ETHNICITY_PROBLEM)
         _check_division("holder.birthplace", self.birthplace)
         birth = _check_date("holder.birth_date", self.birth_date)
         object.__setattr__(self, "birth_date", birth)
@@ -234,10 +241,8 @@ class CardData:
     area_code: str | None = None
 
     def __post_init__(self) -> None:
-        if self.card_type not in ("1", "2"):
-            raise _fail("card.card_type", f"{_show(self.card_type)} is not 1 (regular) or 2 (temporary)")
-        if self.spec_version not in ("2.00", "3.00"):
-            raise _fail("card.spec_version", f"{_show(self.spec_version)} is not 2.00 or 3.00")
+        _check_code("card.card_type", self.card_type, ("1", "2"), "not 1 (regular) or 2 (temporary)")
+        _check_code("card.spec_version", self.spec_version, ("2.00", "3.00"), "not 2.00 or 3.00")
         _check_digits("card.issuer_org", self.issuer_org, 1, 2 * _item("EF05", 4).length)
         issue = _check_date("card.issue_date", self.issue_date)
         expiry = _check_date("card.expiry_date", self.expiry_date)
@@ -250,7 +255,8 @@ class CardData:
                                             f"({(issue + _dt.timedelta(days=TEMPORARY_CARD_DAYS)).isoformat()})")
         n = _item("EF05", 7).length
         number = self.card_number
-        if not isinstance(number, str) or len(number) != n or not all(c.isdigit() or "A" <= c <= "Z" for c in number):
+        if not isinstance(number, str) or len(number) != n \
+                or not all("0" <= c <= "9" or "A" <= c <= "Z" for c in number):
             raise _fail("card.card_number", f"{n} characters (digits, capital letters) expected")
         if self.area_code is not None:
             _check_division("card.area_code", self.area_code)
@@ -277,9 +283,8 @@ class SocialData:
         if not isinstance(self.pin_try_limit, int) or isinstance(self.pin_try_limit, bool) \
                 or not 1 <= self.pin_try_limit <= 15:
             raise _fail("social.pin_try_limit", "1-15 expected")
-        if self.access_profile not in t.ACCESS_PROFILES:
-            raise _fail("social.access_profile", f"{_show(self.access_profile)} is not one of "
-                                                 f"{', '.join(t.ACCESS_PROFILES)}")
+        _check_code("social.access_profile", self.access_profile, t.ACCESS_PROFILES,
+                    f"not one of {', '.join(t.ACCESS_PROFILES)}")
 
     def __repr__(self) -> str:
         return masked_repr(self, ("pin_try_limit", "access_profile"))
@@ -364,16 +369,16 @@ class PersonalisationData:
     def _check_sub_application(file: str, values: Mapping[str, str]) -> None:
         from sscard.records import encode_item
 
-        spec = t.FILES.get(file)
+        spec = t.FILES.get(file) if isinstance(file, str) else None
         if spec is None or spec.application != "SSSE" or not spec.df:
             known = ", ".join(n for n, f in t.FILES.items() if f.application == "SSSE" and f.df)
-            raise _fail(f"sub_applications.{file}", f"not a sub-application file ({known})")
+            raise _fail(f"sub_applications.{_shown(file)}", f"not a sub-application file ({known})")
         items = {i.tag.hex().upper(): i for r in spec.records for i in r.items}
         if not isinstance(values, Mapping):
             raise _fail(f"sub_applications.{file}", "an object of tag -> value expected")
         for tag, value in values.items():
-            name = f"sub_applications.{file}.{tag}"
-            item = items.get(tag.upper())
+            name = f"sub_applications.{file}.{_shown(tag)}"
+            item = items.get(tag.upper()) if isinstance(tag, str) else None
             if item is None:
                 raise _fail(name, f"no such tag in {file} ({', '.join(items)})")
             if not isinstance(value, str):
@@ -396,10 +401,10 @@ def validate_holder_item(record: int, value: str) -> None:
         _check_text("holder.name", value, _item("EF06", 2).length, required=True)
     elif record == 3:
         _check_text("holder.name_extension", value, _item("EF06", 3).length, required=False)
-    elif record == 4 and value not in _SEX:
-        raise _fail("holder.sex", "not 1 (male) or 2 (female)")
-    elif record == 5 and value not in ETHNICITY_CODES:
-        raise _fail("holder.ethnicity", "not a GB 3304 code (01-56, 97, 98)")
+    elif record == 4:
+        _check_code("holder.sex", value, _SEX, _SEX_PROBLEM)
+    elif record == 5:
+        _check_code("holder.ethnicity", value, ETHNICITY_CODES, _ETHNICITY_PROBLEM)
     elif record == 6:
         _check_division("holder.birthplace", value)
     elif record == 7:
@@ -422,9 +427,7 @@ def _section(obj: Mapping[str, Any], name: str, required: bool = True) -> Mappin
 
 def _build(cls: type[Any], section: str, values: Mapping[str, Any], conversions: Mapping[str, str] = {}) -> Any:
     known = {f.name for f in fields(cls)}
-    for key in values:
-        if key not in known and not key.startswith("_"):
-            raise _fail(f"{section}.{key}", f"unknown field (known: {', '.join(sorted(known))})")
+    _check_names(f"{section}.", values, known, f"unknown field (known: {', '.join(sorted(known))})")
     kwargs: dict[str, Any] = {k: v for k, v in values.items() if k in known}
     missing = sorted(f.name for f in fields(cls)
                      if f.default is MISSING and f.default_factory is MISSING and f.name not in kwargs)
@@ -436,13 +439,28 @@ def _build(cls: type[Any], section: str, values: Mapping[str, Any], conversions:
     return cls(**kwargs)
 
 
-def parse_personalisation_data(obj: Any) -> PersonalisationData:
-    """:class:`PersonalisationData` from the parsed holder JSON (see ``docs/cli.md``)."""
+def _check_names(prefix: str, obj: Mapping[Any, Any], known: Collection[str], problem: str) -> None:
+    """Every name of ``obj`` is ``known`` or a comment (``_…``); an unknown one is shown safely (one line)."""
+    for name in obj:
+        if name not in known and not (isinstance(name, str) and name.startswith("_")):
+            raise _fail(f"{prefix}{_shown(name)}", problem)
+
+
+def parse_personalisation_data(obj: Any, source: str | None = None) -> PersonalisationData:
+    """:class:`PersonalisationData` from the parsed holder JSON (see ``docs/cli.md``); errors name
+    ``source`` (the file) when given."""
+    try:
+        return _parse(obj)
+    except HolderDataError as exc:
+        if source is None or exc.source is not None:
+            raise
+        raise HolderDataError(exc.field, exc.problem, source=source) from None
+
+
+def _parse(obj: Any) -> PersonalisationData:
     if not isinstance(obj, Mapping):
         raise _fail("(file)", "a JSON object expected")
-    for key in obj:
-        if key not in ("card", "holder", "social", "sub_applications", "finance") and not key.startswith("_"):
-            raise _fail(key, "unknown section")
+    _check_names("", obj, ("card", "holder", "social", "sub_applications", "finance"), "unknown section")
     card_s, holder_s, social_s = (_section(obj, n) for n in ("card", "holder", "social"))
     assert card_s is not None and holder_s is not None and social_s is not None
     card = _build(CardData, "card", card_s, {"issue_date": "date", "expiry_date": "date"})
@@ -456,14 +474,11 @@ def parse_personalisation_data(obj: Any) -> PersonalisationData:
 
 
 def load_personalisation_file(path: str | Path) -> PersonalisationData:
-    """Read and validate a holder JSON file; errors name the field (``holder.name: …``)."""
+    """Read and validate a holder JSON file; errors name the file and the field (``holder.json: holder.name:
+    …``), or the file when it cannot be read at all (not UTF-8, not JSON, nested too deeply, ...)."""
     p = Path(path)
     try:
-        obj = json.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise HolderDataError("(file)", f"{p}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
+        obj = _read_json(p)
+    except _Unreadable as exc:
         raise HolderDataError("(file)", f"{p}: {exc}") from None
-    except json.JSONDecodeError as exc:
-        raise HolderDataError("(file)", f"{p}: not JSON ({exc.msg} at line {exc.lineno})") from None
-    return parse_personalisation_data(obj)
+    return parse_personalisation_data(obj, p.name)

@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import hmac
 import json
-from collections.abc import Mapping
+import sys
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
@@ -316,6 +317,39 @@ class PreparedBankKeys(_PreparedKeys):
 
 
 _ALGORITHMS = {"3DES": crypto.Algorithm.TDES, "SM4": crypto.Algorithm.SM4}
+_NAME_SHOWN = 40  # longest name of a file's field echoed as it is
+
+
+# The typed reads of the file's values: whatever JSON (or Python) value a field holds, each gives the field's
+# value or a KeyFileError naming the field, never another exception.
+
+
+def _is_comment(name: object) -> bool:
+    return isinstance(name, str) and name.startswith("_")
+
+
+def _shown(name: object) -> str:
+    """A field name from the file for a message: as it is when short and printable, else escaped (one line)."""
+    if isinstance(name, str) and name.isprintable() and len(name) <= _NAME_SHOWN:
+        return name
+    text = repr(name) if isinstance(name, str) else type(name).__name__
+    return text if len(text) <= _NAME_SHOWN else f"{text[:_NAME_SHOWN]}…"
+
+
+def _check_names(source: str, prefix: str, obj: Mapping[Any, Any], known: Iterable[str], problem: str) -> None:
+    """Every name of ``obj`` is ``known`` or a comment (``_…``)."""
+    allowed = set(known)
+    for name in obj:
+        if name not in allowed and not _is_comment(name):
+            raise KeyFileError(f"{prefix}{_shown(name)}", problem, source=source)
+
+
+def _choice(source: str, field: str, value: Any, choices: Iterable[str]) -> str:
+    """A value that must be one of ``choices`` (a list, an object or a number is not)."""
+    names = list(choices)
+    if not isinstance(value, str) or value not in names:
+        raise KeyFileError(field, f"must be one of {', '.join(names)}", source=source)
+    return value
 
 
 def _roles(app: str) -> list[str]:
@@ -342,10 +376,7 @@ def _key_entry(source: str, field: str, entry: Any, algorithm: crypto.Algorithm,
     if not isinstance(entry, Mapping):
         raise KeyFileError(field, "an object {value, version, kcv} expected", source=source)
     allowed = {"value", "kcv", "version"} if versioned else {"value", "kcv"}
-    for name in entry:
-        if name not in allowed and not name.startswith("_"):
-            raise KeyFileError(f"{field}.{name}", f"unknown field (known: {', '.join(sorted(allowed))})",
-                               source=source)
+    _check_names(source, f"{field}.", entry, allowed, f"unknown field (known: {', '.join(sorted(allowed))})")
     if "value" not in entry:
         raise KeyFileError(f"{field}.value", "missing", source=source)
     value = _hex_key(source, f"{field}.value", entry["value"], algorithm)
@@ -355,7 +386,8 @@ def _key_entry(source: str, field: str, entry: Any, algorithm: crypto.Algorithm,
     if "kcv" in entry:
         kcv = entry["kcv"]
         actual = crypto.key_check_value(value, algorithm).hex().upper()
-        if not isinstance(kcv, str) or not hmac.compare_digest(kcv.upper(), actual):
+        # compare_digest takes ASCII text only: anything else cannot match anyway
+        if not isinstance(kcv, str) or not kcv.isascii() or not hmac.compare_digest(kcv.upper(), actual):
             raise KeyFileError(f"{field}.kcv", "does not match the key (a typo in the value?)", source=source)
     return _Key(value, version)
 
@@ -365,21 +397,14 @@ def parse_key_file(obj: Any, source: str = "<key file>") -> SoftwareIssuerKeys |
     if not isinstance(obj, Mapping):
         raise KeyFileError("(file)", "a JSON object expected", source=source)
     known = {"format", "application", "test_keys", "algorithm", "city_code", "transport_key", "master_keys"}
-    for name in obj:
-        if name not in known and not name.startswith("_"):
-            raise KeyFileError(name, f"unknown field (known: {', '.join(sorted(known))})", source=source)
+    _check_names(source, "", obj, known, f"unknown field (known: {', '.join(sorted(known))})")
     if obj.get("format") != KEY_FILE_FORMAT:
         raise KeyFileError("format", f"must be {KEY_FILE_FORMAT!r}", source=source)
-    app = obj.get("application")
-    if app not in t.KEYS:
-        raise KeyFileError("application", f"must be one of {', '.join(t.KEYS)}", source=source)
+    app = _choice(source, "application", obj.get("application"), t.KEYS)
     test_keys = obj.get("test_keys", False)
     if not isinstance(test_keys, bool):
         raise KeyFileError("test_keys", "true or false expected", source=source)
-    algorithm_name = obj.get("algorithm", "3DES")
-    if algorithm_name not in _ALGORITHMS:
-        raise KeyFileError("algorithm", f"must be one of {', '.join(_ALGORITHMS)}", source=source)
-    algorithm = _ALGORITHMS[algorithm_name]
+    algorithm = _ALGORITHMS[_choice(source, "algorithm", obj.get("algorithm", "3DES"), _ALGORITHMS)]
     if "transport_key" not in obj:
         raise KeyFileError("transport_key", "missing", source=source)
     transport = _key_entry(source, "transport_key", obj["transport_key"], algorithm, versioned=False).value
@@ -387,10 +412,7 @@ def parse_key_file(obj: Any, source: str = "<key file>") -> SoftwareIssuerKeys |
     if not isinstance(masters_obj, Mapping):
         raise KeyFileError("master_keys", "an object role -> key expected", source=source)
     roles = _roles(app)
-    for role in masters_obj:
-        if role not in roles and not role.startswith("_"):
-            raise KeyFileError(f"master_keys.{role}", f"not a {app} key role (roles: {', '.join(roles)})",
-                               source=source)
+    _check_names(source, "master_keys.", masters_obj, roles, f"not a {app} key role (roles: {', '.join(roles)})")
     masters: dict[str, _Key] = {}
     for role in roles:
         if role not in masters_obj:
@@ -413,11 +435,30 @@ def load_key_file(path: str | Path) -> SoftwareIssuerKeys | SoftwareBankKeys:
     """Read a key file (issuer or bank, by its ``application``); errors name the file and the field."""
     p = Path(path)
     try:
-        obj = json.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise KeyFileError("(file)", "no such file", source=str(p)) from None
-    except (OSError, UnicodeDecodeError) as exc:
+        obj = _read_json(p)
+    except _Unreadable as exc:
         raise KeyFileError("(file)", str(exc), source=str(p)) from None
-    except json.JSONDecodeError as exc:
-        raise KeyFileError("(file)", f"not JSON ({exc.msg} at line {exc.lineno})", source=str(p)) from None
     return parse_key_file(obj, p.name)
+
+
+class _Unreadable(Exception):
+    """Why a JSON file could not be read at all (no such file, not UTF-8, not JSON, too deep, ...)."""
+
+
+def _read_json(path: Path) -> Any:
+    """The parsed JSON of ``path``; any reason it cannot be read is an :class:`_Unreadable` (the key and the
+    holder file loaders both read through here and turn it into their file error)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise _Unreadable("no such file") from None
+    except OSError as exc:
+        raise _Unreadable(exc.strerror or type(exc).__name__) from None
+    except UnicodeDecodeError as exc:
+        raise _Unreadable(f"not UTF-8 text (byte {exc.start + 1} of the file)") from None
+    except json.JSONDecodeError as exc:
+        raise _Unreadable(f"not JSON ({exc.msg} at line {exc.lineno})") from None
+    except RecursionError:
+        raise _Unreadable("not readable: nested too deeply") from None
+    except ValueError:  # int(): the digit limit of integers read from text
+        raise _Unreadable(f"not readable: a number has more than {sys.get_int_max_str_digits()} digits") from None

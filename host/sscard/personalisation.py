@@ -7,6 +7,13 @@ are diversified, and enciphered under the transport key, inside the key store: t
 card key in clear. The data was validated when :class:`~sscard.holder.PersonalisationData` was
 built, so nothing reaches the card before every field is known good.
 
+Nothing is written before every transport key the personalisation needs has been proven: the card alone
+can judge a transport key (EXTERNAL AUTHENTICATE is the only proof: a key file's check value shows only that
+the file holds the value it names, not that this card was installed with it), so :func:`personalise`
+authenticates with the bank's transport key and then the issuer's before the first write, and a wrong key
+stops everything with :class:`TransportKeyRefused`, one try of that key spent (at most one per key and
+attempt: the card counts them, SSC-KEY-3).
+
 Afterwards everything readable is read back and compared (:class:`PersonalisationReport` says what was
 and what could not be checked before activation).
 """
@@ -19,7 +26,15 @@ from typing import Any
 
 from sscard import spec_tables as t
 from sscard.connection import Connection
-from sscard.errors import CardDataError, HolderDataError, PersonalisationError, WrongCardState
+from sscard.errors import (
+    AuthenticationBlocked,
+    CardDataError,
+    HolderDataError,
+    PersonalisationError,
+    SscardError,
+    VerificationFailed,
+    WrongCardState,
+)
 from sscard.finance import FinanceSession
 from sscard.holder import CardData, FinanceData, HolderData, PersonalisationData
 from sscard.keys import PERSO, BankCardIdentity, BankKeys, CardIdentity, IssuerKeys
@@ -30,7 +45,56 @@ from sscard.social import SocialSecuritySession
 from sscard.spec_tables import Lifecycle
 from sscard.tracing import Tracer
 
-__all__ = ["PersonalisationReport", "Records", "check_keys_fit", "personalise", "personalise_application"]
+__all__ = [
+    "PersonalisationReport",
+    "Records",
+    "TransportKeyRefused",
+    "authenticate_transport_key",
+    "check_keys_fit",
+    "personalise",
+    "personalise_application",
+]
+
+
+_TRANSPORT_KEYS = {"SSSE": ("the issuer's transport key", "keys.transport_key", "social security"),
+                   "PBOC": ("the bank's transport key", "bank_keys.transport_key", "financial")}
+
+
+class TransportKeyRefused(SscardError):
+    """The card refused a transport (personalisation) key: EXTERNAL AUTHENTICATE answered 63CX (wrong key) or
+    6983 (the key has no tries left). Personalisation stops before writing anything to either application.
+
+    The card is the only judge of a transport key: a key file's check value proves only that the file holds
+    the value it names, not that this card was installed with it, so the proof costs one of the key's tries
+    when the key is wrong (at most one per key and personalisation attempt). ``key`` names the key file field
+    (``bank_keys.transport_key``), ``application`` the card application, ``tries_left`` the tries the card says
+    are left (0 when blocked); the card's refusal is the ``__cause__``.
+    """
+
+    def __init__(self, application: str, refusal: VerificationFailed | AuthenticationBlocked) -> None:
+        what, field, name = _TRANSPORT_KEYS.get(application, (f"the {application} transport key", "transport_key",
+                                                              application))
+        self.application = application
+        self.key = field
+        self.tries_left = refusal.tries_left if isinstance(refusal, VerificationFailed) else 0
+        if isinstance(refusal, VerificationFailed):
+            problem = (f"the {name} application refused it (SW {refusal.sw:04X}: wrong key, {self.tries_left} "
+                       f"{'try' if self.tries_left == 1 else 'tries'} left)")
+        else:
+            problem = f"the {name} application has blocked it (SW {refusal.sw:04X}: no tries left)"
+        super().__init__(f"{what} ({field}) is not this card's: {problem}; nothing was written. The card alone "
+                         "judges a transport key (its check value only shows the key file is consistent), and each "
+                         "attempt spends at most one try of each key")
+
+
+def authenticate_transport_key(session: ApplicationSession[Any]) -> None:
+    """EXTERNAL AUTHENTICATE with the application's transport key (SSC-KEY-3, SSC-PERSO-2): the only proof that
+    it is this card's. A wrong key spends one try and raises :class:`TransportKeyRefused`; the authentication
+    lasts until the next SELECT of an application."""
+    try:
+        session.external_authenticate(PERSO)
+    except (VerificationFailed, AuthenticationBlocked) as exc:
+        raise TransportKeyRefused(session.application, exc) from exc
 
 
 @dataclass(frozen=True)
@@ -76,6 +140,12 @@ def personalise(connection: Connection | CardProtocol, data: PersonalisationData
     ``bank_keys`` are given: without the bank's keys the financial application is left in PERSONALISATION
     for the bank's vendor), close personalisation, read back and compare.
 
+    Every transport key is proven before the first write: EXTERNAL AUTHENTICATE with the bank's (financial
+    application), then the issuer's, which starts the social security application's personalisation; the
+    financial application is authenticated again for its own (a SELECT ends an authentication). A wrong key
+    raises :class:`TransportKeyRefused` with nothing written to either application and one try of that key
+    spent: the card is the only judge of a transport key.
+
     The applications must be in PERSONALISATION (:class:`~sscard.errors.WrongCardState` otherwise). Raises
     :class:`~sscard.errors.PersonalisationError` when the read-back differs.
     """
@@ -92,7 +162,9 @@ def personalise(connection: Connection | CardProtocol, data: PersonalisationData
         _require_personalisation(finance, "financial")
         bank_identity = BankCardIdentity(data.finance.pan, data.finance.pan_sequence)
 
-    _personalise_social(social, data, identity)
+    if finance is not None:
+        authenticate_transport_key(finance)  # the bank's key proven before anything is written
+    _personalise_social(social, data, identity)  # the issuer's key proven by its first command
     if finance is not None:
         assert data.finance is not None and bank_identity is not None
         _personalise_finance(finance, data.finance, bank_identity)
@@ -125,14 +197,15 @@ or bytes as :func:`sscard_core.codec.encode_value` takes them)."""
 def personalise_application(session: ApplicationSession[Any], card: Any, *, pin: str, pin_try_limit: int,
                             records: Records, access_profile: str | None = None) -> None:
     """The personalisation flow of one application, the only one there is (SSC-PERSO-1..5): EXTERNAL
-    AUTHENTICATE with the transport key, every card key (PUT KEY, diversified for ``card`` by the session's
-    key store), the PIN and its try limit, the access profile (social security application), the records
-    of the root files then of each DF, END PERSONALISATION.
+    AUTHENTICATE with the transport key (:func:`authenticate_transport_key`: nothing is written unless the
+    card accepts it), every card key (PUT KEY, diversified for ``card`` by the session's key store), the PIN
+    and its try limit, the access profile (social security application), the records of the root files then
+    of each DF, END PERSONALISATION.
 
     The application must be in PERSONALISATION; nothing here validates holder data (callers do).
     """
     app = session.application
-    session.external_authenticate(PERSO)
+    authenticate_transport_key(session)
     for role in t.KEYS[app]:
         if role != PERSO:
             session.put_key(role, card)

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from sscard import spec_tables as t
-from sscard.connection import Connection
+from sscard.connection import Connection, exchange
 from sscard.errors import CardConnectionError, error_for
 from sscard.records import command as spec_command
 from sscard.tracing import LOGGER_NAME, LoggingTracer, Tracer, clock, mask_exchange
@@ -80,11 +80,8 @@ class Transport:
     def send(self, command: CommandApdu) -> ResponseApdu:
         raw = command.encode()
         start = clock()
-        answer = self.connection.transmit(raw)
+        answer = exchange(self.connection, raw)  # bytes with a status word, or a CardConnectionError
         elapsed = clock() - start
-        if len(answer) < 2:
-            raise CardConnectionError(f"{self.connection.description}: response of {len(answer)} bytes has no "
-                                      "status word")
         response = ResponseApdu.decode(answer)
         was_select, application = _selected_by(command, response)
         if was_select:

@@ -7,6 +7,7 @@ import random
 
 import pytest
 from applet_helpers import PROFILE, SPEC, select
+from cards import personalised_model
 
 from apdu_spec.model import CardModel
 
@@ -40,9 +41,9 @@ def random_apdu(rng: random.Random, app: str) -> bytes:
 @pytest.mark.clause("SSC-APDU-2", "SSC-APDU-6", "SSC-APDU-7")
 @pytest.mark.parametrize("state", ["PERSONALISATION", "ISSUED", "ACTIVE", "BLOCKED"])
 @pytest.mark.parametrize("app", ["SSSE", "PBOC"])
-def test_random_apdus_answer_like_the_model(card_factory, state, app):
-    card = card_factory(state=state)
-    model = CardModel.personalised(PROFILE, state=state, spec=SPEC) if state != "PERSONALISATION" else CardModel(
+def test_random_apdus_answer_like_the_model(applet_factory, state, app):
+    card = applet_factory(state=state)
+    model = personalised_model(PROFILE, state=state, spec=SPEC) if state != "PERSONALISATION" else CardModel(
         PROFILE, spec=SPEC)
     select(card, app)
     select(model, app)

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from cards import CardFactory
 from host_helpers import BANK_KEYS_FILE, HOLDER_FILE, INITIAL_PIN, ISSUER_KEYS, ISSUER_KEYS_FILE
+from test_malformed_files import PATHS, SHAPES, Literal, dumps, replaced
 
 from sscard import Connection, Lifecycle, SocialSecuritySession
 from sscard.cli import _card, main
@@ -205,12 +206,12 @@ def test_bad_files_fail_before_the_card_is_touched(tmp_path: Path, cli: Cli) -> 
     bad_holder = tmp_path / "holder.json"
     bad_holder.write_text(json.dumps(holder, ensure_ascii=False), encoding="utf-8")
     assert cli.error("personalise", "--holder", str(bad_holder), "--keys", KEYS) == \
-        "holder.name: 31 bytes in GBK, at most 30"
+        "holder.json: holder.name: 31 bytes in GBK, at most 30"
     holder = json.loads(HOLDER_FILE.read_text(encoding="utf-8"))
     holder["holder"]["birth_date"] = "2023-02-30"
     bad_holder.write_text(json.dumps(holder, ensure_ascii=False), encoding="utf-8")
     assert cli.error("personalise", "--holder", str(bad_holder), "--keys", KEYS) == \
-        "holder.birth_date: not a real date (YYYY-MM-DD)"
+        "holder.json: holder.birth_date: not a real date (YYYY-MM-DD)"
     keys = json.loads(ISSUER_KEYS_FILE.read_text(encoding="utf-8"))
     keys["master_keys"]["MAINT"]["value"] = "00"
     bad_keys = tmp_path / "keys.json"
@@ -267,3 +268,63 @@ def test_info_on_a_profile_3_card(card_factory: CardFactory, cli: Cli) -> None:
     assert code == 0 and "(restricted)" in out and "give --keys" in out
     info = cli.json("info", "--keys", KEYS)
     assert info["restricted"] == [] and info["holder"]["name"] == "张三"
+
+
+# ------------------------------------------------------------------------------ malformed files (issue #13)
+
+CLI_SHAPES = ("list", "object-with-value", "big-int", "surrogate-text", "huge-int", "deep-array")
+PERSONALISE_FILES = {"holder": "--holder", "issuer-keys": "--keys", "bank-keys": "--bank-keys"}
+
+
+def _personalise_args(kind: str, bad: Path) -> list[str]:
+    files = {"--holder": str(HOLDER_FILE), "--keys": KEYS, "--bank-keys": BANK, PERSONALISE_FILES[kind]: str(bad)}
+    return ["personalise", *(arg for option, path in files.items() for arg in (option, path))]
+
+
+@pytest.mark.clause("SSC-HOST-3", "SSC-HOST-4", "SSC-FILE-1")
+@pytest.mark.parametrize(("kind", "path", "shape"), [
+    pytest.param(kind, path, shape, id=f"{kind}:{path}:{shape}")
+    for kind in PERSONALISE_FILES for path in PATHS[kind] for shape in CLI_SHAPES])
+def test_malformed_file_is_one_line_naming_file_and_field(tmp_path: Path, cli: Cli, kind: str, path: str,
+                                                          shape: str) -> None:
+    """``sscard personalise`` with one value of one file replaced: ``sscard: error: <file>: <field>: …``
+    (a file error naming the file when the file cannot be read at all), before any card is opened —
+    never "unexpected"."""
+    cli.insert(None)
+    value = SHAPES[shape]
+    bad = tmp_path / f"bad-{kind}.json"
+    bad.write_text(dumps(replaced(kind, path, value)), encoding="utf-8")
+    message = cli.error(*_personalise_args(kind, bad))
+    assert "unexpected" not in message and "please report" not in message, message
+    if isinstance(value, Literal):
+        assert "(file)" in message and str(bad) in message, message
+    else:
+        assert message.startswith(f"{bad.name}: {path}"), message
+    assert cli.readers == []
+
+
+@pytest.mark.clause("SSC-HOST-1")
+@pytest.mark.parametrize("exc", [OSError(19, "No such device"), RuntimeError("gateway closed")],
+                         ids=["OSError", "RuntimeError"])
+def test_a_failing_connection_is_one_line(cli: Cli, exc: Exception) -> None:
+    """A third-party Connection whose transmit raises: one line naming the connection, not "unexpected"."""
+
+    class Unplugged(Lent):
+        description = "PC/SC reader 'Unplugged 00'"
+
+        def transmit(self, apdu: bytes) -> bytes:
+            raise exc
+
+    cli.monkeypatch.setattr(_card, "open_connection", lambda reader: Unplugged(None))  # type: ignore[arg-type]
+    message = cli.error("info")
+    assert message.startswith("PC/SC reader 'Unplugged 00': ") and type(exc).__name__ in message, message
+
+
+@pytest.mark.clause("SSC-HOST-1", "SSC-FILE-2")
+def test_a_connection_answering_bytearrays_works(card: Connection, cli: Cli) -> None:
+    class Bytearrays(Lent):
+        def transmit(self, apdu: bytes) -> bytes:
+            return bytearray(self.connection.transmit(apdu))  # type: ignore[return-value]
+
+    cli.monkeypatch.setattr(_card, "open_connection", lambda reader: Bytearrays(card))
+    assert cli.json("info")["holder"]["name"] == "张三"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
-from host_helpers import INITIAL_PIN, ISSUER_KEYS, other_card
+from host_helpers import INITIAL_PIN, ISSUER_KEYS, ISSUER_KEYS_FILE, other_card
 
 from sscard import (
     ApplicationTerminated,
@@ -18,8 +20,12 @@ from sscard import (
     SecurityConditionNotSatisfied,
     SocialSecuritySession,
     SscardError,
+    WrongCryptogram,
     WrongPin,
+    crypto,
 )
+from sscard import spec_tables as t
+from sscard.apdu import CommandApdu
 from sscard.keys import CardIdentity, KeyMismatch
 
 
@@ -123,9 +129,34 @@ def test_update_record_with_mac(active_card: Connection) -> None:
 
 @pytest.mark.clause("SSC-KEY-3", "SSC-KEY-4", "SSC-KEY-1")
 def test_external_and_internal_authentication(active_card: Connection) -> None:
+    """EXTERNAL AUTHENTICATE with the terminal key RKSSSE passes and resets the key's tries: a wrong
+    cryptogram before it and one after it both leave the limit less one. INTERNAL AUTHENTICATE answers the
+    challenge enciphered (ECB) under this card's own IK: the issuer master diversified for the city and this
+    card, computed here from the key file, not by the library."""
     session = SocialSecuritySession(active_card, keys=ISSUER_KEYS)
-    session.external_authenticate()
-    session.authenticate_card()
+    card = session.card_identity()
+    rk, ik = t.KEYS["SSSE"]["RK"], t.KEYS["SSSE"]["IK"]
+    assert rk.try_limit is not None
+
+    def wrong_cryptogram() -> int:
+        session.protocol.get_challenge(8)
+        with pytest.raises(WrongCryptogram) as err:
+            session.protocol.send(CommandApdu(0x00, 0x82, 0x00, rk.id, bytes(8)), name="EXTERNAL AUTHENTICATE")
+        return err.value.tries_left
+
+    assert wrong_cryptogram() == rk.try_limit - 1
+    session.external_authenticate()  # raises unless 9000
+    assert wrong_cryptogram() == rk.try_limit - 1, "the right cryptogram did not reset the key's tries"
+
+    masters = json.loads(ISSUER_KEYS_FILE.read_text())["master_keys"]
+    card_ik = crypto.derive_card_key(bytes.fromhex(masters["IK"]["value"]), card.area_code, card.card_unique,
+                                     crypto.Algorithm.TDES)
+    for challenge in (bytes(8), bytes(range(1, 9))):
+        answer = session.protocol.send(CommandApdu(0x00, 0x88, 0x00, ik.id, challenge, le=256),
+                                       name="INTERNAL AUTHENTICATE")
+        assert answer == crypto.tdes_encrypt_ecb(card_ik, challenge)
+        assert answer != ISSUER_KEYS.authenticate("IK", other_card(), challenge)  # one card, one key
+    session.authenticate_card()  # and the library's check agrees (it raises on a mismatch)
     session.authenticate_card(bytes(8))
 
 

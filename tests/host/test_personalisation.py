@@ -14,6 +14,7 @@ import pytest
 from cards import CardFactory
 from host_helpers import (
     BANK_KEYS,
+    BANK_KEYS_FILE,
     HOLDER,
     HOLDER_FILE,
     ISSUER_KEYS,
@@ -24,15 +25,20 @@ from host_helpers import (
 
 from sscard import (
     Connection,
+    FinanceSession,
     HolderDataError,
     Lifecycle,
     RecordingTracer,
     SocialSecuritySession,
+    SoftwareBankKeys,
+    SoftwareIssuerKeys,
     WrongCardState,
     load_personalisation_file,
     personalise,
 )
+from sscard import spec_tables as t
 from sscard.holder import gb11643_check_character, parse_personalisation_data
+from sscard.personalisation import TransportKeyRefused
 
 RAW = json.loads(HOLDER_FILE.read_text(encoding="utf-8"))
 
@@ -158,20 +164,88 @@ def test_personalised_card_refuses_a_second_personalisation(issued_card: Connect
         personalise(issued_card, HOLDER, ISSUER_KEYS)
 
 
-@pytest.mark.clause("SSC-PERSO-2")
-def test_wrong_transport_key_writes_nothing(card_factory: CardFactory) -> None:
-    from sscard.errors import WrongCryptogram
+# Instructions that write to a card in PERSONALISATION: PUT KEY, SET PIN, SET ACCESS PROFILE, UPDATE RECORD,
+# END PERSONALISATION.
+WRITES = frozenset({0xD8, 0xD4, 0xDA, 0xDC, 0xDE})
+EXTERNAL_AUTHENTICATE = 0x82
+OTHER_TRANSPORT_KEY = bytes.fromhex("000102030405060708090A0B0C0D0E0F")
+
+
+def _wrong_transport_key(key_file: Path) -> SoftwareIssuerKeys | SoftwareBankKeys:
+    """The key file with another transport key, and that key's own (valid) check value: only the card can
+    tell it is not this card's."""
+    from sscard.crypto import Algorithm, key_check_value
     from sscard.keys import parse_key_file
 
-    raw = json.loads(ISSUER_KEYS_FILE.read_text(encoding="utf-8"))
-    raw["transport_key"] = {"value": "000102030405060708090A0B0C0D0E0F"}
-    wrong = parse_key_file(raw, "wrong.json")
-    connection = card_factory(state="PERSONALISATION")
-    with pytest.raises(WrongCryptogram):
-        personalise(connection, HOLDER, wrong)  # type: ignore[arg-type]
+    raw = json.loads(key_file.read_text(encoding="utf-8"))
+    raw["transport_key"] = {"value": OTHER_TRANSPORT_KEY.hex().upper(),
+                            "kcv": key_check_value(OTHER_TRANSPORT_KEY, Algorithm.TDES).hex().upper()}
+    return parse_key_file(raw, key_file.name)
+
+
+def _refused_authentications(tracer: RecordingTracer) -> list[int]:
+    return [e.sw for e in tracer if e.ins == EXTERNAL_AUTHENTICATE and e.sw != 0x9000]
+
+
+def _nothing_written(connection: Connection, tracer: RecordingTracer) -> None:
+    assert not WRITES & set(tracer.instructions()), [hex(i) for i in tracer.instructions()]
+    connection.reset()
     session = SocialSecuritySession(connection)
     assert session.lifecycle(refresh=True) is Lifecycle.PERSONALISATION
     assert session.read_holder().social_security_number == ""
+    assert FinanceSession(connection).lifecycle(refresh=True) is Lifecycle.PERSONALISATION
+
+
+@pytest.mark.clause("SSC-PERSO-2", "SSC-KEY-3")
+def test_wrong_issuer_transport_key_writes_nothing_and_spends_one_try(card_factory: CardFactory) -> None:
+    wrong = _wrong_transport_key(ISSUER_KEYS_FILE)
+    assert isinstance(wrong, SoftwareIssuerKeys)
+    connection = card_factory(state="PERSONALISATION")
+    tracer = RecordingTracer()
+    with pytest.raises(TransportKeyRefused) as err:
+        personalise(connection, HOLDER, wrong, bank_keys=BANK_KEYS, tracers=[tracer])
+    assert err.value.key == "keys.transport_key" and err.value.application == "SSSE"
+    assert str(err.value).startswith("the issuer's transport key (keys.transport_key) is not this card's")
+    assert "nothing was written" in str(err.value) and "card alone judges" in str(err.value)
+    limit = t.KEYS["SSSE"]["PERSO"].try_limit
+    assert limit is not None and err.value.tries_left == limit - 1  # one try spent, at most
+    assert _refused_authentications(tracer) == [0x63C0 | (limit - 1)]
+    _nothing_written(connection, tracer)
+    report = personalise(connection, HOLDER, ISSUER_KEYS, bank_keys=BANK_KEYS)  # the right keys still work
+    assert (report.social, report.finance) == (Lifecycle.ISSUED, Lifecycle.ISSUED)
+
+
+@pytest.mark.clause("SSC-PERSO-2", "SSC-KEY-3")
+def test_wrong_bank_transport_key_writes_nothing_to_either_application(card_factory: CardFactory) -> None:
+    """Issue #13: a wrong bank transport key (with a valid check value) left the social application ISSUED
+    and the financial one in PERSONALISATION after 38 APDUs. Both keys are proven before the first write."""
+    wrong = _wrong_transport_key(BANK_KEYS_FILE)
+    assert isinstance(wrong, SoftwareBankKeys)
+    connection = card_factory(state="PERSONALISATION")
+    tracer = RecordingTracer()
+    with pytest.raises(TransportKeyRefused) as err:
+        personalise(connection, HOLDER, ISSUER_KEYS, bank_keys=wrong, tracers=[tracer])
+    assert err.value.key == "bank_keys.transport_key" and err.value.application == "PBOC"
+    assert str(err.value).startswith("the bank's transport key (bank_keys.transport_key) is not this card's: "
+                                     "the financial application refused it")
+    limit = t.KEYS["PBOC"]["PERSO"].try_limit
+    assert limit is not None and err.value.tries_left == limit - 1
+    assert _refused_authentications(tracer) == [0x63C0 | (limit - 1)]  # one bank-key try, nothing else tried
+    assert len(tracer) <= 6  # SELECT, READ RECORD (identity), SELECT, GET CHALLENGE, EXTERNAL AUTHENTICATE
+    _nothing_written(connection, tracer)
+    report = personalise(connection, HOLDER, ISSUER_KEYS, bank_keys=BANK_KEYS)
+    assert (report.social, report.finance) == (Lifecycle.ISSUED, Lifecycle.ISSUED)
+
+
+@pytest.mark.clause("SSC-PERSO-2")
+def test_every_transport_key_is_proven_before_the_first_write(card_factory: CardFactory) -> None:
+    connection = card_factory(state="PERSONALISATION")
+    tracer = RecordingTracer()
+    personalise(connection, HOLDER, ISSUER_KEYS, bank_keys=BANK_KEYS, tracers=[tracer])
+    instructions = tracer.instructions()
+    first_write = min(i for i, ins in enumerate(instructions) if ins in WRITES)
+    assert instructions[:first_write].count(EXTERNAL_AUTHENTICATE) == 2  # the bank's, then the issuer's
+    assert _refused_authentications(tracer) == []
 
 
 @pytest.mark.clause("SSC-PIN-1", "SSC-PERSO-4")

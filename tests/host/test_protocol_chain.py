@@ -21,6 +21,7 @@ from sscard.errors import (
     ApduError,
     ApplicationTerminated,
     AuthenticationBlocked,
+    CardConnectionError,
     ChallengeMissing,
     ConditionsNotSatisfied,
     FileNotFound,
@@ -253,3 +254,95 @@ def test_pin_and_name_never_reach_the_log(card: Connection, caplog: pytest.LogCa
     assert not _forbidden(everything)
     assert holder.social_security_number not in everything
     assert "[3 bytes masked]" in everything  # the VERIFY data
+
+
+# ------------------------------------------------------------------------------ third-party connections
+
+
+class BrokenConnection(ScriptedCard):
+    """A Connection whose transmit raises what a third-party reader library might."""
+
+    description = "broken reader"
+
+    def __init__(self, exc: BaseException) -> None:
+        super().__init__(lambda apdu: H("9000"))
+        self.exc = exc
+
+    def transmit(self, apdu: bytes) -> bytes:
+        self.sent.append(bytes(apdu))
+        raise self.exc
+
+
+@pytest.mark.clause("SSC-HOST-1")
+@pytest.mark.parametrize("kind", ["bytearray", "memoryview", "array", "bytes-subclass"])
+def test_transport_takes_any_bytes_like_answer(kind: str) -> None:
+    """A Connection may answer a bytearray (or any bytes-like object): the chain works on bytes."""
+    import array
+
+    class Sub(bytes):
+        pass
+
+    def answer(apdu: bytes) -> bytes:
+        raw = H("0102") + H("9000")
+        wrapped = {"bytearray": bytearray(raw), "memoryview": memoryview(raw), "array": array.array("B", raw),
+                   "bytes-subclass": Sub(raw)}[kind]
+        return wrapped  # type: ignore[return-value]
+
+    response = CardProtocol(ScriptedCard(answer)).transmit(CommandApdu(0x00, 0xB2, 0x01, 0x2C, le=2))
+    assert response == ResponseApdu(H("0102"), 0x9000)
+    assert type(response.data) is bytes
+
+
+@pytest.mark.clause("SSC-HOST-1")
+@pytest.mark.parametrize("answer", ["9000", None, 0x9000, [0x90, 0x00], 2, 1.5],
+                         ids=["text", "none", "int", "list", "small-int", "float"])
+def test_transport_refuses_an_answer_that_is_not_bytes(answer: object) -> None:
+    """Not bytes-like (an int would silently become zero bytes): a CardConnectionError naming the
+    connection and what it answered."""
+    card = ScriptedCard(lambda apdu: answer)  # type: ignore[arg-type,return-value]
+    with pytest.raises(CardConnectionError) as err:
+        CardProtocol(card).send(CommandApdu(0x00, 0xB2, 0x01, 0x2C, le=2))
+    assert str(err.value).startswith("scripted card: ") and type(answer).__name__ in str(err.value)
+
+
+@pytest.mark.clause("SSC-HOST-1")
+@pytest.mark.parametrize("exc", [
+    OSError(5, "Input/output error"), ConnectionResetError("peer gone"), TimeoutError(), RuntimeError("py4j"),
+    ValueError("bad apdu"), TypeError("list expected"), EOFError(),
+], ids=lambda e: type(e).__name__)
+def test_connection_failures_become_card_connection_errors(exc: Exception) -> None:
+    """Whatever a third-party Connection's transmit raises reaches the caller as a CardConnectionError
+    naming the connection, with the original as its cause."""
+    card = BrokenConnection(exc)
+    with pytest.raises(CardConnectionError) as err:
+        CardProtocol(card).send(CommandApdu(0x00, 0xB2, 0x01, 0x2C, le=2), name="READ RECORD")
+    assert str(err.value).startswith("broken reader: ") and type(exc).__name__ in str(err.value)
+    assert err.value.__cause__ is exc
+    with pytest.raises(CardConnectionError, match="broken reader"):  # and through a session
+        SocialSecuritySession(BrokenConnection(exc)).lifecycle()
+
+
+@pytest.mark.clause("SSC-HOST-1")
+def test_sscard_errors_and_assertions_from_a_connection_pass_unchanged() -> None:
+    """An sscard error raised by a Connection is already what callers catch; an AssertionError is a test
+    harness's verdict (a twin's disagreement) and must not become a card error."""
+    from sscard.errors import NoReaderError
+
+    gone = NoReaderError("reader 'R' holds no card")
+    with pytest.raises(NoReaderError) as err:
+        CardProtocol(BrokenConnection(gone)).transmit(CommandApdu(0x00, 0xB2, 0x01, 0x2C, le=2))
+    assert err.value is gone
+    with pytest.raises(AssertionError, match="twin"):
+        CardProtocol(BrokenConnection(AssertionError("twin"))).transmit(CommandApdu(0x00, 0xB2, 0x01, 0x2C))
+
+
+@pytest.mark.clause("SSC-HOST-1")
+def test_send_and_receive_is_wrapped_the_same_way() -> None:
+    from sscard import send_and_receive
+
+    data, sw = send_and_receive(ScriptedCard(lambda apdu: bytearray(H("AB9000"))), H("00B2012C01"))  # type: ignore[arg-type,return-value]
+    assert (data, sw) == (H("AB"), 0x9000) and type(data) is bytes
+    error = OSError("unplugged")
+    with pytest.raises(CardConnectionError, match="broken reader: OSError: unplugged") as err:
+        send_and_receive(BrokenConnection(error), H("00B2012C01"))
+    assert err.value.__cause__ is error

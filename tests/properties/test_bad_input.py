@@ -6,13 +6,13 @@ card's state — lifecycle, tries, PIN, file contents, keys — is unchanged."""
 from __future__ import annotations
 
 import pytest
-from cards import CardFactory
+from apdus import build
+from cards import CardFactory, personalised_model
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from twin import PROFILE, SPEC, STATS, Twin
 
 from apdu_spec.model import CardModel
-from apdu_spec.perso import build
 
 APPS = ("SSSE", "PBOC")
 SPEC_CLAS = sorted({c.cla for a in SPEC.applications.values() for c in a.commands.values()})
@@ -86,7 +86,7 @@ def apdus(draw: st.DrawFn) -> bytes:
 def mac_abuse(draw: st.DrawFn) -> bytes:
     """A MAC'd command of the spec with its data truncated or over-long."""
     app = draw(st.sampled_from(APPS))
-    cmds = [c for c in SPEC.applications[app].commands.values() if c.sm]
+    cmds = [c for c in SPEC.applications[app].commands.values() if c.sm_key]
     cmd = draw(st.sampled_from(cmds))
     p1p2 = cmd.p1p2[0] if cmd.p1p2 else 0
     data = draw(st.binary(min_size=0, max_size=40))
@@ -108,7 +108,7 @@ def probe(twin: Twin) -> None:
 
 
 def check_one(factory: CardFactory, select: str | None, with_challenge: bool, apdu: bytes) -> None:
-    model = CardModel.personalised(PROFILE, spec=SPEC)
+    model = personalised_model(PROFILE, spec=SPEC)
     twin = Twin(model, factory(PROFILE), factory.kind)
     STATS[f"bad-input examples ({factory.kind})"] += 1
     try:
@@ -129,10 +129,10 @@ def check_one(factory: CardFactory, select: str | None, with_challenge: bool, ap
 
 
 @pytest.mark.clause("SSC-APDU-1", "SSC-APDU-2", "SSC-APDU-4", "SSC-APDU-5", "SSC-APDU-7")
-def test_bad_input_never_crashes_nor_changes_state(card_factory: CardFactory) -> None:
+def test_bad_input_never_crashes_nor_changes_state(applet_factory: CardFactory) -> None:
     # Four times the state machine's examples of the active profile (ci / thorough); a quarter of
     # that through the PC/SC stack.
-    examples = settings().max_examples * 4 // (5 if card_factory.kind in ("pcsc", "real") else 1)
+    examples = settings().max_examples * 4 // (5 if applet_factory.kind in ("pcsc", "real") else 1)
 
     @settings(max_examples=examples, deadline=None)
     @given(data=st.data())
@@ -140,8 +140,8 @@ def test_bad_input_never_crashes_nor_changes_state(card_factory: CardFactory) ->
         select = data.draw(st.sampled_from([None, *APPS]), label="selected")
         with_challenge = data.draw(st.booleans(), label="challenge") if select else False
         apdu = data.draw(st.one_of(apdus(), mac_abuse()), label="apdu")
-        if card_factory.kind in ("pcsc", "real") and len(apdu) < 4:
+        if applet_factory.kind in ("pcsc", "real") and len(apdu) < 4:
             apdu = apdu + bytes(4 - len(apdu))  # PC/SC does not transport APDUs without a header
-        check_one(card_factory, select, with_challenge, apdu)
+        check_one(applet_factory, select, with_challenge, apdu)
 
     one_apdu()

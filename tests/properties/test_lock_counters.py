@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from cards import CardFactory
+from apdus import build
+from cards import CardFactory, personalised_model
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -34,8 +35,6 @@ from twin import (
     social_pin_data,
 )
 
-from apdu_spec.model import CardModel
-from apdu_spec.perso import build
 from sscard import crypto
 
 APPS = ("SSSE", "PBOC")
@@ -46,20 +45,25 @@ ISSUER_COMMANDS = {
     "PBOC": ["PIN_UNBLOCK", "RELOAD_PIN", "ACTIVATE", "APPLICATION_BLOCK", "APPLICATION_UNBLOCK", "CARD_BLOCK"],
 }
 # Which key a MAC'd command is MAC'd (and, for RELOAD PIN, enciphered) under.
-MAC_KEY = {(app, name): SPEC.applications[app].commands[name].sm for app in APPS for name in ISSUER_COMMANDS[app]}
+MAC_KEY = {(app, name): SPEC.applications[app].commands[name].sm_key for app in APPS for name in ISSUER_COMMANDS[app]}
 
 
 
 class LockCounters(RuleBasedStateMachine):
-    """Rules are what a terminal, a holder and an issuer can do; every response is compared."""
+    """Rules are what a terminal, a holder and an issuer can do; every response is compared.
 
-    new_card: Callable[[], tuple[CardModel, object]]
-    kind = "card"
+    Each instance drives cards of its own ``factory`` (hypothesis makes one per example through the
+    callable given to ``run_state_machine_as_test``). Nothing is set on the class, so one test's card
+    kind cannot leak into the next test, nor into another running at the same time."""
+
+    def __init__(self, factory: CardFactory) -> None:
+        super().__init__()
+        self.factory = factory
 
     @initialize()
     def fresh_card(self) -> None:
-        model, card = type(self).new_card()
-        self.twin = Twin(model, card, type(self).kind)  # type: ignore[arg-type]
+        model = personalised_model(PROFILE, spec=SPEC)
+        self.twin = Twin(model, self.factory(PROFILE), self.factory.kind)
         STATS[f"state machine examples ({self.twin.kind})"] += 1
         self.model = model
         self.pins = {"SSSE": PROFILE.ssse.pin, "PBOC": PROFILE.pboc.pin if PROFILE.pboc else ""}
@@ -189,7 +193,7 @@ class LockCounters(RuleBasedStateMachine):
     def tries_within_limits(self) -> None:
         if not hasattr(self, "model"):
             return
-        STATS[f"state machine steps ({type(self).kind})"] += 1  # invariants run after every step
+        STATS[f"state machine steps ({self.factory.kind})"] += 1  # invariants run after every step
         for app in self.model.applications:
             limit = self.model.pin_limit(app)
             assert limit is not None and 0 <= self.model.pin_tries(app) <= limit
@@ -206,19 +210,10 @@ class LockCounters(RuleBasedStateMachine):
         self.tries_before = now
 
 
-def _card_source(factory: CardFactory) -> Callable[[], tuple[CardModel, object]]:
-    def new_card() -> tuple[CardModel, object]:
-        return CardModel.personalised(PROFILE, spec=SPEC), factory(PROFILE)
-
-    return new_card
-
-
 @pytest.mark.clause("SSC-PIN-3", "SSC-PIN-4", "SSC-PIN-5", "SSC-PIN-8", "SSC-PIN-9", "SSC-SM-1", "SSC-SM-3",
                     "SSC-LC-5", "SSC-LC-6", "SSC-LC-7")
-def test_lock_counters_agree_with_model(card_factory: CardFactory) -> None:
-    LockCounters.new_card = staticmethod(_card_source(card_factory))  # type: ignore[assignment]
-    LockCounters.kind = card_factory.kind
+def test_lock_counters_agree_with_model(applet_factory: CardFactory) -> None:
     budget = settings()
-    if card_factory.kind == "pcsc":  # a smaller budget through the PC/SC stack
+    if applet_factory.kind == "pcsc":  # a smaller budget through the PC/SC stack
         budget = settings(budget, max_examples=max(5, budget.max_examples // 4))
-    run_state_machine_as_test(LockCounters, settings=budget)
+    run_state_machine_as_test(lambda: LockCounters(applet_factory), settings=budget)

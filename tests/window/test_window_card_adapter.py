@@ -3,19 +3,11 @@ personalised with the example holder and the example (TEST) issuer and bank keys
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as _dt
-import json
-from pathlib import Path
-
 import pytest
-from window_helpers import World
+from window_helpers import SSN, Keys, World, example_keys, model_card, model_ops
 
-from apdu_spec.model import CardModel, CardProfile
-from sscard import ModelConnection, SocialSecuritySession, load_key_file, personalise
+from sscard import ModelConnection, SocialSecuritySession
 from sscard.errors import WrongPin
-from sscard.holder import parse_personalisation_data
-from sscard.keys import SoftwareBankKeys, SoftwareIssuerKeys
 from sscard.spec_tables import Lifecycle
 from sscard.window import (
     Function,
@@ -37,47 +29,18 @@ from sscard.window import (
     unblock_pin,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
-HOLDER = json.loads((ROOT / "examples" / "holder.json").read_text(encoding="utf-8"))
-SSN = HOLDER["holder"]["social_security_number"]
-
 
 @pytest.fixture(scope="module")
-def keys() -> tuple[SoftwareIssuerKeys, SoftwareBankKeys]:
-    issuer = load_key_file(ROOT / "examples" / "issuer-keys.json")
-    bank = load_key_file(ROOT / "examples" / "bank-keys.json")
-    assert isinstance(issuer, SoftwareIssuerKeys) and isinstance(bank, SoftwareBankKeys)
-    return issuer, bank
+def keys() -> Keys:
+    return example_keys()
 
 
-def model_card(n: int, keys: tuple[SoftwareIssuerKeys, SoftwareBankKeys], *, temporary: bool = False,
-               issued: _dt.date = _dt.date(2025, 3, 3)) -> ModelConnection:
-    """A personalised (ISSUED) reference-model card with card-unique bytes ``n``."""
-    profile = dataclasses.replace(CardProfile.example(temporary=temporary), card_unique=n.to_bytes(8, "big"))
-    connection = ModelConnection(CardModel(profile))
-    obj = json.loads(json.dumps(HOLDER))
-    obj["card"].update(card_number=f"K{n:08d}", issue_date=issued.isoformat(),
-                       expiry_date=(issued + _dt.timedelta(days=90) if temporary
-                                    else issued.replace(year=issued.year + 10)).isoformat())
-    if temporary:
-        obj["card"]["card_type"] = "2"
-        del obj["finance"]
-    personalise(connection, parse_personalisation_data(obj), keys[0], bank_keys=None if temporary else keys[1])
-    connection.reset()
-    return connection
-
-
-def ops(connection: ModelConnection, keys: tuple[SoftwareIssuerKeys, SoftwareBankKeys],
-        side: Side) -> SessionCardOperations:
-    return SessionCardOperations(
-        connection,
-        issuer_keys=keys[0] if side in (Side.SOCIAL, Side.TERMINAL) else None,
-        bank_keys=keys[1] if side in (Side.BANK, Side.TERMINAL) else None)
+def ops(connection: ModelConnection, keys: Keys, side: Side) -> SessionCardOperations:
+    return model_ops(connection, keys, side)
 
 
 @pytest.mark.clause("SSC-WIN-4", "SSC-WIN-7", "SSC-WIN-8", "SSC-WIN-9", "SSC-WIN-14")
-def test_window_workflows_on_a_real_card_protocol(world: World, keys: tuple[SoftwareIssuerKeys,
-                                                                               SoftwareBankKeys]) -> None:
+def test_window_workflows_on_a_real_card_protocol(world: World, keys: Keys) -> None:
     card = model_card(1, keys)
     social, bank, terminal = (ops(card, keys, side) for side in (Side.SOCIAL, Side.BANK, Side.TERMINAL))
     identity = social.read_card_identity()
@@ -130,8 +93,7 @@ def test_window_workflows_on_a_real_card_protocol(world: World, keys: tuple[Soft
 
 
 @pytest.mark.clause("SSC-WIN-13")
-def test_temporary_card_on_a_real_card_protocol(world: World, keys: tuple[SoftwareIssuerKeys,
-                                                                           SoftwareBankKeys]) -> None:
+def test_temporary_card_on_a_real_card_protocol(world: World, keys: Keys) -> None:
     temp = model_card(2, keys, temporary=True)
     social = ops(temp, keys, Side.SOCIAL)
     assert social.read_card_identity().financial is None  # no financial application (SSC-APP-5)

@@ -1,12 +1,20 @@
-"""Helpers of the window tests: people with valid social security numbers, fake cards, windows of each side."""
+"""Helpers of the window tests: people with valid social security numbers, fake cards, reference-model cards
+personalised with the example keys, windows of each side."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
+import functools
 import itertools
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from sscard.holder import gb11643_check_character
+from apdu_spec.model import CardModel, CardProfile
+from sscard import ModelConnection, load_key_file, personalise
+from sscard.holder import gb11643_check_character, parse_personalisation_data
+from sscard.keys import SoftwareBankKeys, SoftwareIssuerKeys
 from sscard.spec_tables import Lifecycle
 from sscard.window import (
     FakeCard,
@@ -14,6 +22,7 @@ from sscard.window import (
     FixedClock,
     Function,
     Registry,
+    SessionCardOperations,
     Side,
     Window,
     add_years,
@@ -22,6 +31,47 @@ from sscard.window import (
     record_production,
     register_person,
 )
+
+ROOT = Path(__file__).resolve().parents[2]
+HOLDER = json.loads((ROOT / "examples" / "holder.json").read_text(encoding="utf-8"))
+SSN = HOLDER["holder"]["social_security_number"]
+SOCIAL_PIN = HOLDER["social"]["initial_pin"]
+FINANCE_PIN = HOLDER["finance"]["initial_pin"]
+Keys = tuple[SoftwareIssuerKeys, SoftwareBankKeys]
+
+
+@functools.cache
+def example_keys() -> Keys:
+    """The example (TEST) issuer and bank keys."""
+    issuer = load_key_file(ROOT / "examples" / "issuer-keys.json")
+    bank = load_key_file(ROOT / "examples" / "bank-keys.json")
+    assert isinstance(issuer, SoftwareIssuerKeys) and isinstance(bank, SoftwareBankKeys)
+    return issuer, bank
+
+
+def model_card(n: int, keys: Keys, *, temporary: bool = False,
+               issued: _dt.date = _dt.date(2025, 3, 3)) -> ModelConnection:
+    """A personalised (ISSUED) reference-model card with card-unique bytes ``n``, card number ``K%08d``."""
+    profile = dataclasses.replace(CardProfile.example(temporary=temporary), card_unique=n.to_bytes(8, "big"))
+    connection = ModelConnection(CardModel(profile))
+    obj = json.loads(json.dumps(HOLDER))
+    obj["card"].update(card_number=f"K{n:08d}", issue_date=issued.isoformat(),
+                       expiry_date=(issued + _dt.timedelta(days=90) if temporary
+                                    else issued.replace(year=issued.year + 10)).isoformat())
+    if temporary:
+        obj["card"]["card_type"] = "2"
+        del obj["finance"]
+    personalise(connection, parse_personalisation_data(obj), keys[0], bank_keys=None if temporary else keys[1])
+    connection.reset()
+    return connection
+
+
+def model_ops(connection: ModelConnection, keys: Keys, side: Side) -> SessionCardOperations:
+    """The card operations of a window of ``side`` (a terminal holds both sides' keys)."""
+    return SessionCardOperations(
+        connection,
+        issuer_keys=keys[0] if side in (Side.SOCIAL, Side.TERMINAL) else None,
+        bank_keys=keys[1] if side in (Side.BANK, Side.TERMINAL) else None)
 
 MONDAY = _dt.date(2025, 3, 3)
 _serial = itertools.count(1)

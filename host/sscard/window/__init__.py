@@ -18,6 +18,7 @@ Refusals are :class:`RuleViolation` (``art. N (SSC-WIN-n): …``), races :class:
 from sscard.window._core import CardOutcomeUnknown
 from sscard.window.calendar import WorkingDayCalendar
 from sscard.window.cardops import (
+    CardEvidence,
     CardOp,
     CardOperations,
     FakeCard,
@@ -45,6 +46,7 @@ from sscard.window.errors import (
     CardOperationFailed,
     ConflictError,
     NotFound,
+    OutcomeNeedsHolder,
     RegistryError,
     RegistryPending,
     RuleViolation,
@@ -93,6 +95,7 @@ __all__ = [
     "ApplicationView",
     "AuditView",
     "CancellationReason",
+    "CardEvidence",
     "CardMismatch",
     "CardOp",
     "CardOperationFailed",
@@ -112,6 +115,7 @@ __all__ = [
     "Function",
     "JournalView",
     "NotFound",
+    "OutcomeNeedsHolder",
     "PresentedCard",
     "Receipt",
     "Registry",

@@ -1,18 +1,21 @@
 """Internals shared by the workflows: loading and claiming rows, the audit log, the blacklist, fees, and the
 journaled card step that keeps card and registry consistent (SSC-WIN-15).
 
-A workflow that changes the card runs in three steps:
+A workflow that changes the card runs in four steps:
 
 1. one transaction validates the rules, claims the rows it will change (their version goes up: a window
    that changed them meanwhile makes this one fail with a conflict) and writes a ``pending`` journal entry
    (``card_journal.inflight_card_id`` is unique: one card operation in flight per card);
-2. the card command;
-3. one transaction applies the registry change (the journal entry's *effect*), writes the audit entry and
+2. the card's evidence (:class:`~sscard.window.cardops.CardEvidence`: lifecycle, financial ATC, PIN tries
+   left), read under that lock and stored in the entry: the command is sent only once it is stored;
+3. the card command;
+4. one transaction applies the registry change (the journal entry's *effect*), writes the audit entry and
    marks the journal ``done``.
 
 If the card refuses, the journal entry becomes ``failed`` and the registry records no success. If the card
-changed but step 3 fails, the entry stays (``card_done``, or ``pending`` if even that could not be written)
-and :func:`sscard.window.resolve_pending` completes it later: checking the card when the outcome is unknown.
+changed but step 4 fails, the entry stays (``card_done``, or ``pending`` if even that could not be written)
+and :func:`sscard.window.resolve_pending` completes it later: comparing the card with the evidence of step 2
+when the outcome is unknown (see :mod:`sscard.window.journal`).
 """
 
 from __future__ import annotations
@@ -29,8 +32,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from sscard.errors import CardConnectionError, SscardError
-from sscard.spec_tables import Lifecycle
-from sscard.window.cardops import CardOp, CardOperations, Function, PresentedCard
+from sscard.window.cardops import CardEvidence, CardOp, CardOperations, Function, PresentedCard
 from sscard.window.context import Applicant, ApplicationView, CardView, Receipt, Side, Window
 from sscard.window.errors import (
     CardMismatch,
@@ -239,7 +241,7 @@ def charge(s: Session, window: Window, person_id: int, fee: Fee, case: FeeCase, 
 
 @dataclass(frozen=True)
 class CardStep:
-    """Phase 1's decision: send ``operation`` to the card, then apply ``effect`` with ``payload``."""
+    """Step 1's decision: send ``operation`` to the card, then apply ``effect`` with ``payload``."""
 
     card: Card
     operation: CardOp
@@ -257,7 +259,7 @@ EffectT = TypeVar("EffectT", bound=Callable[..., Receipt])
 
 
 def effect(name: str) -> Callable[[EffectT], EffectT]:
-    """Register the registry change applied after a card command of this kind (phase 3, or on recovery)."""
+    """Register the registry change applied after a card command of this kind (step 4, or on recovery)."""
 
     def register(fn: EffectT) -> EffectT:
         EFFECTS[name] = fn
@@ -284,28 +286,11 @@ def execute(card_ops: CardOperations, operation: CardOp, function: Function | No
         card_ops.reset_pin(function, new_pin)
 
 
-def observed(card_ops: CardOperations, operation: CardOp, function: Function | None,
-             presented: PresentedCard) -> bool:
-    """Whether the card shows that ``operation`` took effect (for an entry whose outcome is unknown)."""
-    if operation is CardOp.BLOCK_CARD:
-        return presented.terminated
-    assert function is not None
-    state = presented.lifecycle(function)
-    if operation is CardOp.ACTIVATE:
-        return state in (Lifecycle.ACTIVE, Lifecycle.BLOCKED, Lifecycle.TERMINATED)
-    if operation is CardOp.BLOCK_APPLICATION:
-        return state in (Lifecycle.BLOCKED, Lifecycle.TERMINATED)
-    if operation is CardOp.UNBLOCK_APPLICATION:
-        return state is Lifecycle.ACTIVE
-    # PIN unblock / reset: the PIN is no longer blocked
-    return state is Lifecycle.ACTIVE and not card_ops.pin_blocked(function)
+def _short(exc: BaseException | str) -> str:
+    return (exc if isinstance(exc, str) else f"{type(exc).__name__}: {exc}")[:300]
 
 
-def _short(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}"[:300]
-
-
-def mark(window: Window, journal_id: int, state: JournalState, error: BaseException | None) -> bool:
+def mark(window: Window, journal_id: int, state: JournalState, error: BaseException | str | None) -> bool:
     """Best effort: set a journal entry's state (False when the registry could not be written)."""
     try:
         with window.registry.transaction() as s:
@@ -325,11 +310,27 @@ def mark(window: Window, journal_id: int, state: JournalState, error: BaseExcept
     return True
 
 
+BEFORE = "before"
+"""The journal payload's key for the card's evidence read before the command (None until read)."""
+
+
+def record_evidence(window: Window, journal_id: int, before: CardEvidence) -> None:
+    """Store what the card showed just before the command in the journal entry (the command is sent only once
+    this is durable, so an entry without it had no command sent)."""
+    with window.registry.transaction() as s:
+        entry = s.get(JournalEntry, journal_id)
+        assert entry is not None
+        payload = json.loads(entry.payload)
+        payload[BEFORE] = before.to_json()
+        entry.payload = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+        entry.updated_at = window.now()
+
 EFFECT_ATTEMPTS = 5
 
 
-def apply_effect(window: Window, journal_id: int, *, recovered: bool = False) -> Receipt:
-    """Phase 3: the registry change of a journal entry whose card command is done.
+def apply_effect(window: Window, journal_id: int, *, recovered: Mapping[str, Any] | None = None) -> Receipt:
+    """Step 4: the registry change of a journal entry whose card command is done (``recovered``: how
+    :func:`sscard.window.resolve_pending` established it, for the audit entry's ``recovered_from``).
 
     The card has changed already, so a conflict with another window's transaction here (a row version moved
     on, a deadlock) is not the caller's to resolve: the change is re-applied on fresh rows a few times before
@@ -344,14 +345,15 @@ def apply_effect(window: Window, journal_id: int, *, recovered: bool = False) ->
     raise AssertionError("unreachable")
 
 
-def _apply_effect_once(window: Window, journal_id: int, *, recovered: bool) -> Receipt:
+def _apply_effect_once(window: Window, journal_id: int, *, recovered: Mapping[str, Any] | None) -> Receipt:
     with window.registry.transaction() as s:
         entry = s.get(JournalEntry, journal_id)
         if entry is None:
             raise NotFound(f"no journal entry #{journal_id}")
         payload = json.loads(entry.payload)
-        if recovered:
-            payload["recovered_from"] = {"operator": entry.operator, "window_id": entry.window_id}
+        payload.pop(BEFORE, None)
+        if recovered is not None:
+            payload["recovered_from"] = {"operator": entry.operator, "window_id": entry.window_id, **recovered}
         receipt = EFFECTS[entry.effect](s, window, entry, payload)
         entry.state = JournalState.DONE.value
         entry.inflight_card_id = None
@@ -359,10 +361,24 @@ def _apply_effect_once(window: Window, journal_id: int, *, recovered: bool) -> R
         return receipt
 
 
+def record_done(window: Window, journal_id: int, operation: CardOp, *,
+                recovered: Mapping[str, Any] | None = None) -> Receipt:
+    """The card did the command: apply the registry change; if that fails the entry is kept ``card_done``
+    (:class:`RegistryPending`) and :func:`sscard.window.resolve_pending` applies it later."""
+    try:
+        return apply_effect(window, journal_id, recovered=recovered)
+    except Exception as exc:  # any failure here is kept for retry, then re-raised
+        mark(window, journal_id, JournalState.CARD_DONE, exc)
+        raise RegistryPending(operation.value, journal_id, exc) from exc
+
+
 def run_card_step(window: Window, card_ops: CardOperations | None,
                   plan: Callable[[Session], CardStep | Receipt], *, new_pin: str | None = None) -> Receipt:
     """Run a workflow: ``plan`` validates in one transaction and either finishes (returns a Receipt: no card
-    command needed) or asks for a card command; then the three steps described in this module."""
+    command needed) or asks for a card command; then the steps described in this module.
+
+    Between the journal entry and the command the card's evidence (:meth:`CardOperations.read_evidence`) is
+    read, under the entry's lock, and stored in the entry: recovery compares the card with it."""
     with window.registry.transaction() as s:
         decided = plan(s)
         if isinstance(decided, Receipt):
@@ -373,6 +389,7 @@ def run_card_step(window: Window, card_ops: CardOperations | None,
         payload = dict(decided.payload)
         payload.setdefault("today", window.today().isoformat())
         _check_detail(payload, "payload")
+        payload[BEFORE] = None  # not read yet: no command has been sent
         now = window.now()
         entry = JournalEntry(card_id=decided.card.id, inflight_card_id=decided.card.id,
                              operation=decided.operation.value,
@@ -385,6 +402,16 @@ def run_card_step(window: Window, card_ops: CardOperations | None,
         journal_id = entry.id
         operation, function = decided.operation, decided.function
     try:
+        before = card_ops.read_evidence(function)
+    except SscardError as exc:  # nothing sent yet: the command certainly did not run
+        mark(window, journal_id, JournalState.FAILED, exc)
+        raise CardOperationFailed(operation.value, journal_id, exc) from exc
+    try:
+        record_evidence(window, journal_id, before)
+    except SscardError as exc:  # nothing sent: an entry without evidence is resolved as not done
+        mark(window, journal_id, JournalState.FAILED, exc)
+        raise
+    try:
         execute(card_ops, operation, function, new_pin)
     except CardConnectionError as exc:
         mark(window, journal_id, JournalState.PENDING, exc)
@@ -392,8 +419,4 @@ def run_card_step(window: Window, card_ops: CardOperations | None,
     except SscardError as exc:
         mark(window, journal_id, JournalState.FAILED, exc)
         raise CardOperationFailed(operation.value, journal_id, exc) from exc
-    try:
-        return apply_effect(window, journal_id)
-    except Exception as exc:  # any failure here is kept for retry, then re-raised
-        mark(window, journal_id, JournalState.CARD_DONE, exc)
-        raise RegistryPending(operation.value, journal_id, exc) from exc
+    return record_done(window, journal_id, operation)

@@ -16,8 +16,9 @@ A range ``A..B`` includes both ends.
 from __future__ import annotations
 
 import datetime as _dt
+import sys
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,10 @@ from sscard.errors import FieldError
 __all__ = ["WorkingDayCalendar"]
 
 SATURDAY = 5
+MAX_RANGE_DAYS = 366
+"""Longest ``A..B`` range (a holiday period is days long; a range over years is a typo, and would be held
+day by day)."""
+_SHOWN = 40
 
 
 @dataclass(frozen=True)
@@ -54,15 +59,24 @@ class WorkingDayCalendar:
                 doc = tomllib.load(f)
         except OSError as exc:
             raise FieldError("calendar", f"cannot read: {exc.strerror}", source=source) from None
+        except UnicodeDecodeError as exc:
+            raise FieldError("calendar", f"not UTF-8 text (byte {exc.start + 1} of the file)", source=source) from None
         except tomllib.TOMLDecodeError as exc:
             raise FieldError("calendar", f"not TOML: {exc}", source=source) from None
+        except RecursionError:
+            raise FieldError("calendar", "not readable: nested too deeply", source=source) from None
+        except ValueError:  # int(): the digit limit of integers read from text
+            raise FieldError("calendar", f"not readable: a number has more than {sys.get_int_max_str_digits()} "
+                             "digits", source=source) from None
         return cls.from_mapping(doc, source)
 
     @classmethod
-    def from_mapping(cls, doc: dict[str, Any], source: str | None = None) -> WorkingDayCalendar:
-        unknown = set(doc) - {"holidays", "workdays"}
+    def from_mapping(cls, doc: Mapping[str, Any], source: str | None = None) -> WorkingDayCalendar:
+        if not isinstance(doc, Mapping):
+            raise FieldError("calendar", "a table of holidays and workdays expected", source=source)
+        unknown = sorted(_key(key) for key in doc if key not in ("holidays", "workdays"))
         if unknown:
-            raise FieldError(f"calendar.{sorted(unknown)[0]}", "unknown key (holidays, workdays)", source=source)
+            raise FieldError(f"calendar.{unknown[0]}", "unknown key (holidays, workdays)", source=source)
         return cls(frozenset(_dates(doc.get("holidays", []), "calendar.holidays", source)),
                    frozenset(_dates(doc.get("workdays", []), "calendar.workdays", source)))
 
@@ -104,16 +118,33 @@ def _dates(values: Any, name: str, source: str | None) -> Iterable[_dt.date]:
             yield value
             continue
         if not isinstance(value, str):
-            raise FieldError(f"{name}[{i}]", f"{value!r} is not a date", source=source)
+            raise FieldError(f"{name}[{i}]", f"{_shown(value)} is not a date", source=source)
         first, _, last = value.partition("..")
         try:
             a = _dt.date.fromisoformat(first.strip())
             b = _dt.date.fromisoformat(last.strip()) if last else a
         except ValueError:
-            raise FieldError(f"{name}[{i}]", f"{value!r} is not YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD",
+            raise FieldError(f"{name}[{i}]", f"{_shown(value)} is not YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD",
                              source=source) from None
         if b < a:
-            raise FieldError(f"{name}[{i}]", f"{value!r} ends before it begins", source=source)
-        while a <= b:
-            yield a
-            a += _dt.timedelta(days=1)
+            raise FieldError(f"{name}[{i}]", f"{_shown(value)} ends before it begins", source=source)
+        days = (b - a).days + 1
+        if days > MAX_RANGE_DAYS:
+            raise FieldError(f"{name}[{i}]", f"{_shown(value)} spans {days} days, at most {MAX_RANGE_DAYS}",
+                             source=source)
+        for n in range(days):  # not a += 1 day: date.max has no next day
+            yield a + _dt.timedelta(days=n)
+
+
+def _key(name: object) -> str:
+    """A key from the file for a message: as written when short and printable, else escaped (one line)."""
+    if isinstance(name, str) and name.isprintable() and len(name) <= _SHOWN:
+        return name
+    return _shown(name)
+
+
+def _shown(value: object) -> str:
+    """A value from the file for a message: short text as it is written (escaped, one line), else its type."""
+    if isinstance(value, str) and len(value) <= _SHOWN:
+        return repr(value)
+    return type(value).__name__

@@ -8,14 +8,18 @@ the bank's) lifecycle and PIN commands. Two implementations:
   :class:`~sscard.finance.FinanceSession` (bank keys: the bank counter). ``authorities`` says which
   applications it can change: a social window holds the issuer's keys only, a bank counter the bank's.
 - :class:`FakeCard` / :class:`FakeCardOperations`, an in-memory card with fault injection for tests.
+
+:meth:`CardOperations.read_evidence` is what recovery (:func:`sscard.window.resolve_pending`) compares: the
+card's own state, read without changing anything, once under the journal's lock just before a command and
+again when the command's outcome is unknown (:class:`CardEvidence`).
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from sscard.connection import Connection
 from sscard.errors import (
@@ -33,6 +37,7 @@ from sscard.social import SocialSecuritySession
 from sscard.spec_tables import Lifecycle
 
 __all__ = [
+    "CardEvidence",
     "CardOp",
     "CardOperations",
     "FakeCard",
@@ -84,6 +89,33 @@ class PresentedCard:
         return self.social if function is Function.SOCIAL else self.financial
 
 
+@dataclass(frozen=True)
+class CardEvidence:
+    """What the card shows of one function without changing anything (SSC-WIN-15): read just before a journalled
+    command (stored in the journal entry) and again when its outcome is unknown, so that recovery compares the
+    card with itself instead of guessing.
+
+    ``lifecycle``: the function's application state (the social one for CARD BLOCK, which ends both);
+    TERMINATED when the card is terminated; None when the card has no such application. ``atc``: the financial
+    application's transaction counter (GET DATA 9F36), which counts the MAC'd commands it accepted (SSC-FIN-3):
+    unchanged across a command, the command did not take effect. ``pin_tries``: the tries left of the
+    function's PIN (0: blocked), None when the card does not say (not ACTIVE, or not asked).
+    """
+
+    lifecycle: Lifecycle | None
+    atc: int | None = None
+    pin_tries: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"lifecycle": self.lifecycle.name if self.lifecycle is not None else None, "atc": self.atc,
+                "pin_tries": self.pin_tries}
+
+    @classmethod
+    def from_json(cls, obj: Mapping[str, Any]) -> CardEvidence:
+        state = obj.get("lifecycle")
+        return cls(Lifecycle[state] if state is not None else None, obj.get("atc"), obj.get("pin_tries"))
+
+
 @runtime_checkable
 class CardOperations(Protocol):
     """The card in the window's reader, as the workflows use it."""
@@ -111,6 +143,11 @@ class CardOperations(Protocol):
 
     def pin_blocked(self, function: Function) -> bool:
         """Whether the function's PIN is blocked (asked without spending a try)."""
+        ...
+
+    def read_evidence(self, function: Function | None) -> CardEvidence:
+        """The card's state for a command on ``function`` (None: CARD BLOCK), read without changing anything
+        and without keys."""
         ...
 
 
@@ -166,13 +203,35 @@ class SessionCardOperations:
     def pin_blocked(self, function: Function) -> bool:
         return self._session(function).pin_status().blocked
 
+    def read_evidence(self, function: Function | None) -> CardEvidence:
+        # A fresh SELECT (the FCI's lifecycle; 6A81 once terminated), so that no earlier verification hides
+        # the PIN counter; then the empty VERIFY (social: spends nothing) or GET DATA 9F36 and 9F17 (financial).
+        if function is not Function.FINANCIAL:
+            social = self.social.lifecycle(refresh=True)
+            tries = (self.social.pin_status().tries_left
+                     if function is Function.SOCIAL and social is Lifecycle.ACTIVE else None)
+            return CardEvidence(social, pin_tries=tries)
+        try:
+            financial = self.finance.lifecycle(refresh=True)
+        except (FileNotFound, SelectFailed):
+            return CardEvidence(None)  # no financial application (temporary card)
+        if financial is Lifecycle.TERMINATED:
+            return CardEvidence(financial)
+        return CardEvidence(financial, atc=self.finance.transaction_counter(),
+                            pin_tries=self.finance.pin_tries_left())
+
 
 # ------------------------------------------------------------------------------------------ fake
 
 
+FAKE_PIN_LIMITS = {Function.SOCIAL: 6, Function.FINANCIAL: 3}
+"""The try limits of a :class:`FakeCard` (the spec's defaults)."""
+
+
 @dataclass
 class FakeCard:
-    """An in-memory card: identity, both lifecycles, PIN state. ``financial`` None: a temporary card."""
+    """An in-memory card: identity, both lifecycles, PIN state, the financial ATC. ``financial`` None: a
+    temporary card. A PIN is blocked when ``pin_blocked`` says so (tests set it), else it has ``pin_tries``."""
 
     card_id: str
     card_number: str
@@ -180,8 +239,17 @@ class FakeCard:
     financial: Lifecycle | None = Lifecycle.ISSUED
     pin_blocked: dict[Function, bool] = field(default_factory=lambda: {Function.SOCIAL: False,
                                                                         Function.FINANCIAL: False})
+    pin_tries: dict[Function, int] = field(default_factory=lambda: dict(FAKE_PIN_LIMITS))
+    pins: dict[Function, str] = field(default_factory=lambda: {Function.SOCIAL: "123456",
+                                                               Function.FINANCIAL: "1234"})
+    """The PIN each application holds (a reset replaces it)."""
+    atc: int = 0
+    """The financial application's ATC: MAC'd financial commands accepted."""
     commands: list[str] = field(default_factory=list)
     """Every command the card executed, in order (``block_application:social``)."""
+
+    def tries_left(self, function: Function) -> int:
+        return 0 if self.pin_blocked.get(function, False) else self.pin_tries[function]
 
 
 class FakeCardOperations:
@@ -233,12 +301,18 @@ class FakeCardOperations:
             return PresentedCard(None, None, Lifecycle.TERMINATED, None)
         return PresentedCard(self.card.card_id, self.card.card_number, self.card.social, self.card.financial)
 
+    def _accepted(self, function: Function) -> None:
+        """The card accepted a MAC'd command of ``function`` (its lifecycle allowed it): the ATC counts it."""
+        if function is Function.FINANCIAL:
+            self.card.atc = min(self.card.atc + 1, 0xFFFF)
+
     def _transition(self, op: str, function: Function, allowed: tuple[Lifecycle, ...], to: Lifecycle) -> None:
         self._need(function)
         current = self._lifecycle(function)
         self._maybe_fail(op)
         if current not in allowed:
             raise ConditionsNotSatisfied(0x6985, b"", op.upper())
+        self._accepted(function)
         self._set(function, to)
         self.card.commands.append(f"{op}:{function.value}")
 
@@ -256,6 +330,8 @@ class FakeCardOperations:
             raise SscardError("card block: this terminal holds no keys")
         self._lifecycle(Function.SOCIAL)
         self._maybe_fail("block_card")
+        if Function.SOCIAL not in self._authorities:
+            self._accepted(Function.FINANCIAL)  # sent by the bank, through the financial application
         self.card.social = Lifecycle.TERMINATED
         if self.card.financial is not None:
             self.card.financial = Lifecycle.TERMINATED
@@ -265,16 +341,32 @@ class FakeCardOperations:
         self._pin_command("unblock_pin", function)
 
     def reset_pin(self, function: Function, new_pin: str) -> None:
-        self._pin_command("reset_pin", function)
+        self._pin_command("reset_pin", function, new_pin)
 
-    def _pin_command(self, op: str, function: Function) -> None:
+    def _pin_command(self, op: str, function: Function, new_pin: str | None = None) -> None:
         self._need(function)
         if self._lifecycle(function) is not Lifecycle.ACTIVE:
             raise ConditionsNotSatisfied(0x6985, b"", op.upper())
         self._maybe_fail(op)
+        self._accepted(function)
         self.card.pin_blocked[function] = False
+        self.card.pin_tries[function] = FAKE_PIN_LIMITS[function]
+        if new_pin is not None:
+            self.card.pins[function] = new_pin
         self.card.commands.append(f"{op}:{function.value}")
 
     def pin_blocked(self, function: Function) -> bool:
         self._lifecycle(function)
         return self.card.pin_blocked.get(function, False)
+
+    def read_evidence(self, function: Function | None) -> CardEvidence:
+        self._maybe_fail("read_evidence")
+        if self.card.social is Lifecycle.TERMINATED or function is None:
+            return CardEvidence(self.card.social)
+        state = self.card.social if function is Function.SOCIAL else self.card.financial
+        if state is None:
+            return CardEvidence(None)
+        if function is Function.SOCIAL:
+            tries = self.card.tries_left(function) if state is Lifecycle.ACTIVE else None
+            return CardEvidence(state, pin_tries=tries)
+        return CardEvidence(state, atc=self.card.atc, pin_tries=self.card.tries_left(function))

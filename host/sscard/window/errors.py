@@ -5,7 +5,8 @@ Every refusal the regulation dictates is a :class:`RuleViolation` that names the
 :class:`ConflictError` naming the record that conflicted; the winner's operation stands, nothing is lost.
 Card/registry consistency problems are :class:`CardOperationFailed` (the card refused: nothing was recorded)
 and :class:`RegistryPending` (the card changed but the registry write did not complete: the journal keeps it
-for :func:`sscard.window.resolve_pending`).
+for :func:`sscard.window.resolve_pending`); :class:`OutcomeNeedsHolder` when recovery cannot establish what the
+card did without the holder.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ __all__ = [
     "CardOperationFailed",
     "ConflictError",
     "NotFound",
+    "OutcomeNeedsHolder",
     "RegistryError",
     "RegistryPending",
     "RuleViolation",
@@ -77,6 +79,21 @@ class RegistryPending(WindowError):
                          f"journal #{journal_id} for `resolve_pending`: {cause}")
         self.operation = operation
         self.journal_id = journal_id
+
+
+class OutcomeNeedsHolder(WindowError):
+    """:func:`sscard.window.resolve_pending` cannot establish what the card did: the card's state cannot show
+    whether the command ran, and the command can be repeated safely only with the holder (or the card was
+    changed outside the journal). Nothing is recorded, the entry is left ``needs_holder`` (the card stays
+    locked for other card operations); ``reason`` says what the card showed, ``needs`` what resolves it."""
+
+    def __init__(self, operation: str, journal_id: int, reason: str, needs: str) -> None:
+        super().__init__(f"card operation {operation} (journal #{journal_id}): outcome unknown, needs the holder: "
+                         f"{reason}; {needs}")
+        self.operation = operation
+        self.journal_id = journal_id
+        self.reason = reason
+        self.needs = needs
 
 
 class RegistryError(WindowError):

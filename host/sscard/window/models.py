@@ -117,6 +117,7 @@ class JournalState(enum.StrEnum):
     CARD_DONE = "card_done"    # the card command succeeded; the registry write is still to do
     DONE = "done"              # card and registry both changed
     FAILED = "failed"          # the card refused (or did not change): the registry recorded no success
+    NEEDS_HOLDER = "needs_holder"  # outcome unknown and the card cannot show it: resolved with the holder only
 
 
 class Person(Base):
