@@ -230,10 +230,8 @@ class _SoftwareKeys:
         return crypto.key_check_value(self._card_key(role, card), self._algorithm)
 
 
-class SoftwareIssuerKeys(_SoftwareKeys):
-    """:class:`IssuerKeys` over a key file; diversification: city, then card (SSC-KEY-1)."""
-
-    application_name = "SSSE"
+class _CityKeys:
+    """The city an issuer key store serves (written into EF05 record 1 at personalisation)."""
 
     def __init__(self, *, city_code: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -242,6 +240,12 @@ class SoftwareIssuerKeys(_SoftwareKeys):
     @property
     def city_code(self) -> str:
         return self._city
+
+
+class SoftwareIssuerKeys(_CityKeys, _SoftwareKeys):
+    """:class:`IssuerKeys` over a key file; diversification: city, then card (SSC-KEY-1)."""
+
+    application_name = "SSSE"
 
     def _derive(self, master: bytes, card: Any) -> bytes:
         if not isinstance(card, CardIdentity):
@@ -293,18 +297,10 @@ class _PreparedKeys(_SoftwareKeys):
         return master
 
 
-class PreparedIssuerKeys(_PreparedKeys):
+class PreparedIssuerKeys(_CityKeys, _PreparedKeys):
     """:class:`IssuerKeys` of one card whose social security keys were diversified beforehand."""
 
     application_name = "SSSE"
-
-    def __init__(self, *, city_code: str, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._city = city_code
-
-    @property
-    def city_code(self) -> str:
-        return self._city
 
 
 class PreparedBankKeys(_PreparedKeys):
