@@ -75,6 +75,7 @@ ACTIONS = frozenset(
         "set_pin",
         "set_access_profile",
         "get_data",
+        "reset_key_counter",
     }
 )
 KEY_USAGES = frozenset({"external_authenticate", "internal_authenticate", "mac", "encipher"})
@@ -219,6 +220,7 @@ class _Loader:
         self.refs: dict[str, list[str]] = {}
         self.pending_clauses: list[tuple[_Node, str, str]] = []
         self.pending_sws: list[tuple[_Node, str, str, bool]] = []
+        self.pending_challenges: list[tuple[_Node, str, int]] = []
 
     # ------------------------------------------------------------------ plumbing
     def read(self, name: str) -> _Node:
@@ -243,6 +245,12 @@ class _Loader:
         for i, c in enumerate(values):
             self.clause_ref(node, f"{key}[{i}]", c)
         return values
+
+    def challenge_length(self, node: _Node, key: str) -> int:
+        """A minimum challenge length (SSC-SM-7): one GET CHALLENGE can give (checked in :func:`load`)."""
+        n = node.num(key)
+        self.pending_challenges.append((node, key, n))
+        return n
 
     def sw_ref(self, node: _Node, key: str, name: str, *, returned: bool = True) -> str:
         self.pending_sws.append((node, key, name, returned))
@@ -394,7 +402,7 @@ class _Loader:
             machines[mname] = RetryMachine(mname, m.text("title"), mstates, tuple(rows), self.clause_refs(m, "clauses"))
             m.done()
         doc.done()
-        for needed in ("pin", "key"):
+        for needed in ("pin", "key", "mac"):
             if needed not in machines:
                 raise SpecError(doc.file, "retry_machines", f"missing retry machine {needed!r}")
         return lifecycle, machines
@@ -517,7 +525,8 @@ class _Loader:
         for pname, t in doc.tables("profiles"):
             files = rules(t) if t.has("files") else {}
             code = t.num("code")
-            profiles[pname] = Profile(pname, code, t.text("text"), files, self.clause_refs(t, "clauses"))
+            min_challenge = self.challenge_length(t, "min_challenge_length")
+            profiles[pname] = Profile(pname, code, t.text("text"), min_challenge, files, self.clause_refs(t, "clauses"))
             t.done()
         return Access(conditions, base, profiles), doc
 
@@ -564,8 +573,12 @@ class _Loader:
                 if s not in lifecycle.states:
                     raise t.error(f"states[{i}]", f"undefined lifecycle state {s!r}")
             try_limit = t.opt_int("try_limit")
-            if ("external_authenticate" in usage) != (try_limit is not None):
-                raise t.error("try_limit", "external authentication keys, and only they, have a try limit")
+            counted = "external_authenticate" in usage or "mac" in usage
+            if counted != (try_limit is not None):
+                raise t.error("try_limit", "external authentication keys and MAC keys, and only they, have a try limit")
+            if "external_authenticate" in usage and "mac" in usage:
+                raise t.error("usage", "a key is not both an external authentication key and a MAC key: "
+                              "its one try counter would count two different things")
             if try_limit is not None and not 1 <= try_limit <= 15:
                 raise t.error("try_limit", "a try limit is 1-15 (it must fit the X of 63CX)")
             keys[role] = Key(
@@ -597,6 +610,7 @@ class _Loader:
             a.text("constants_class"),
             pin_format,
             a.num("default_pin_try_limit"),
+            self.challenge_length(a, "min_challenge_length"),
             a.flag("access_profiles", False),
             a.hex("fci_proprietary"),
             a.text("diversification"),
@@ -881,7 +895,11 @@ def _check_command_sws(
         needed += [
             ("REF_DATA_NOT_FOUND", "the command is MAC'd (step 7)"),
             ("SM_INCORRECT", "the command is MAC'd (step 7)"),
+            ("AUTH_BLOCKED", "the command is MAC'd and its MAC key can block (step 7, SSC-SM-6)"),
         ]
+        if cmd.le == "computed":
+            raise SpecError(app.file, f"commands.{cmd.name}.le", "a MAC'd command has no response of computed "
+                            "length: step 10 comes after its effect and the ATC (SSC-FIN-3)")
     if cmd.le == "computed":
         needed.append(("WRONG_LE", "the response length is computed (step 10)"))
     conds = cmd.access if isinstance(cmd.access, tuple) else ()
@@ -915,6 +933,26 @@ def load(path: str | Path | None = None) -> Spec:
         applications[app.name] = app
     algorithms, divs, vectors, crypto_doc = ld.crypto(access.profiles)
 
+    # --- minimum challenge lengths: one GET CHALLENGE of every application can give
+    for node, field, n in ld.pending_challenges:
+        for app in applications.values():
+            gc = next((c for c in app.commands.values() if c.action == "get_challenge"), None)
+            if gc is None or not isinstance(gc.le, tuple) or not any(le >= n for le in gc.le):
+                raise SpecError(node.file, node.sub(field), f"{n}-byte challenges: {app.name} GET CHALLENGE gives none")
+    # --- keys named by reset_key_counter commands have a try counter
+    for app in applications.values():
+        for reset in app.commands.values():
+            if reset.action != "reset_key_counter":
+                continue
+            for i, p1p2 in enumerate(reset.p1p2 or ()):
+                target = app.key_by_id(p1p2 & 0xFF)
+                if target is None or target.try_limit is None:
+                    raise SpecError(app.file, f"commands.{reset.name}.p1p2[{i}]", "names no key with a try counter")
+                if target.role == reset.sm_key:
+                    raise SpecError(app.file, f"commands.{reset.name}.p1p2[{i}]",
+                                    f"{target.role} cannot vouch for its own reset: once blocked it verifies no MAC")
+            if reset.p1p2 is None:
+                raise SpecError(app.file, f"commands.{reset.name}.p1p2", "RESET KEY COUNTER names its keys in p1p2")
     # --- status word references (collected while reading)
     for node, key, name, _ in ld.pending_sws:
         if name not in status_words:

@@ -232,12 +232,12 @@ class CardModel:
     def _load_key(self, st: _AppState, role: str, value: bytes, version: int) -> None:
         st.keys[role] = value
         st.key_versions[role] = version
-        limit = st.app.keys[role].try_limit
-        if limit is not None:
+        key = st.app.keys[role]
+        if key.try_limit is not None and key.retry_machine is not None:
             tries, _, _, _ = self._retry(
-                self.spec.retry_machines["key"],
-                st.key_tries.get(role, limit),
-                limit,
+                self.spec.retry_machines[key.retry_machine],
+                st.key_tries.get(role, key.try_limit),
+                key.try_limit,
                 role in st.authenticated,
                 "PERSONALISE",
                 None,
@@ -407,9 +407,9 @@ class CardModel:
             raise _Sw("WRONG_LENGTH")
         if isinstance(cmd.le, tuple) and le not in cmd.le:
             raise _Sw("WRONG_LENGTH")
-        # step 7: secure messaging (SSC-SM-3)
+        # step 7: secure messaging (SSC-SM-3, SSC-SM-6, SSC-SM-7)
         body = data
-        if cmd.needs_challenge and challenge is None:
+        if cmd.needs_challenge and (challenge is None or len(challenge) < self._min_challenge(st)):
             raise _Sw("REF_DATA_NOT_USABLE")
         if cmd.sm_key is not None:
             assert challenge is not None
@@ -418,10 +418,8 @@ class CardModel:
                 raise _Sw("REF_DATA_NOT_FOUND")
             n = spec.protocol.mac_length
             body, mac = data[:-n], data[-n:]
-            expected = crypto.retail_mac(key, apdu[:5] + body, crypto.command_mac_iv(challenge))[:n]
-            if mac != expected:
-                raise _Sw("SM_INCORRECT")
-            st.atc = min(st.atc + 1, 0xFFFF)  # SSC-FIN-3
+            self._mac_event(st, cmd.sm_key, "MAC", lambda: mac == crypto.retail_mac(
+                key, apdu[:5] + body, crypto.command_mac_iv(challenge))[:n])
         ctx = _Ctx(cmd, p1, p2, body, apdu[:5], challenge)
         # step 8: access (access.toml)
         if isinstance(cmd.access, str):
@@ -435,7 +433,27 @@ class CardModel:
         # step 10: Le (SSC-APDU-3)
         if cmd.le == "computed" and le is not None and le != 256 and le != len(response):
             raise _Sw("WRONG_LE", len(response) & 0xFF)
+        if cmd.sm_key is not None:  # completed: the ATC moves with the effect (SSC-FIN-3)
+            st.atc = min(st.atc + 1, 0xFFFF)
         return response
+
+    def _min_challenge(self, st: _AppState) -> int:
+        """SSC-SM-7: the access profile's minimum challenge length, else the application's."""
+        if st.access_profile is not None:
+            return self.spec.access.profiles[st.access_profile].min_challenge_length
+        return st.app.min_challenge_length
+
+    def _mac_event(self, st: _AppState, role: str, event: str, match: Callable[[], bool] | None = None) -> None:
+        """The MAC key's failure counter (lifecycle.toml [retry_machines.mac], SSC-SM-6). For MAC,
+        ``match`` is asked only when the key is not blocked: a blocked key computes no MAC."""
+        limit = st.app.keys[role].try_limit
+        assert limit is not None
+        machine = self.spec.retry_machines["mac"]
+        blocked = st.key_tries[role] == 0
+        verdict = None if event != "MAC" or blocked else match is not None and match()
+        st.key_tries[role], _, sw, _ = self._retry(machine, st.key_tries[role], limit, False, event, verdict)
+        if sw is not None and sw[0] != "OK":
+            raise _Sw(*sw)
 
     def _resolve_file(self, st: _AppState, p2: int) -> EFile:
         sfi = p2 >> 3
@@ -469,7 +487,12 @@ class CardModel:
         machine: RetryMachine, tries: int, limit: int, verified: bool, event: str, match: bool | None
     ) -> tuple[int, bool, tuple[str, int] | None, RetryTransition]:
         """Apply the machine's row for (state, event, guard): new tries, new flag, status word, row."""
-        state = "BLOCKED" if tries == 0 else ("VERIFIED" if verified else "UNVERIFIED")
+        if tries == 0:
+            state = "BLOCKED"
+        elif verified:
+            state = "VERIFIED"
+        else:  # the machine's one other state: UNVERIFIED, or USABLE for MAC keys
+            state = next(s for s in machine.states if s not in ("BLOCKED", "VERIFIED"))
         guard = None if match is None else ("match" if match else ("mismatch_last" if tries <= 1 else "mismatch"))
         row = machine.find(state, event, guard)
         if row.counter == "decrement":
@@ -635,6 +658,22 @@ class CardModel:
             raise _Sw(*sw)
         return b""
 
+    def _reset_key_counter(self, st: _AppState, ctx: _Ctx) -> bytes:
+        key = st.app.key_by_id(ctx.p2)
+        assert key is not None and key.retry_machine is not None  # the loader checked the P2 list
+        if key.role not in st.keys:
+            raise _Sw("REF_DATA_NOT_FOUND")
+        if key.retry_machine == "mac":
+            self._mac_event(st, key.role, "RESET")
+            return b""
+        assert key.try_limit is not None
+        st.key_tries[key.role], ok, _, _ = self._retry(
+            self.spec.retry_machines["key"], st.key_tries[key.role], key.try_limit,
+            key.role in st.authenticated, "RESET", None)
+        if not ok:
+            st.authenticated.discard(key.role)
+        return b""
+
     def _internal_authenticate(self, st: _AppState, ctx: _Ctx) -> bytes:
         _, key = self._key_for(st, ctx.p2, "internal_authenticate")
         return crypto.tdes_encrypt_ecb(key, ctx.data)
@@ -707,4 +746,5 @@ _ACTIONS: dict[str, _Handler] = {
     "set_pin": CardModel._set_pin,
     "set_access_profile": CardModel._set_access_profile,
     "get_data": CardModel._get_data,
+    "reset_key_counter": CardModel._reset_key_counter,
 }

@@ -199,6 +199,7 @@ class Profile:
     name: str
     code: int
     text: str
+    min_challenge_length: int
     files: Mapping[str, FileRule]
     clauses: tuple[str, ...]
 
@@ -276,6 +277,14 @@ class Key:
     note: str | None
     clauses: tuple[str, ...]
 
+    @property
+    def retry_machine(self) -> str | None:
+        """The retry machine of the key's try counter (lifecycle.toml): "key" for external
+        authentication keys (SSC-KEY-3), "mac" for MAC keys (SSC-SM-6), None without a counter."""
+        if self.try_limit is None:
+            return None
+        return "key" if "external_authenticate" in self.usage else "mac"
+
 
 @dataclass(frozen=True)
 class Param:
@@ -349,6 +358,7 @@ class Application:
     constants_class: str
     pin_format: str
     default_pin_try_limit: int
+    min_challenge_length: int
     access_profiles: bool
     fci_proprietary: bytes
     diversification: str

@@ -364,6 +364,9 @@ def _app_members(spec: Spec, app: Application) -> tuple[list[str], list[str]]:
     variants: list[str | None] = [None] + [p.name for p in profiles]
     a += ["", "// ---- access profiles: SET ACCESS PROFILE codes; profile i is access variant i + 1 (0: none set)"]
     a.append(_array("PROFILES", bytes(p.code for p in profiles)))
+    a += ["", "// ---- minimum challenge length by access variant (SSC-SM-7)"]
+    minimum = bytes([app.min_challenge_length, *(p.min_challenge_length for p in profiles)])
+    a.append(_array("CHALLENGE_MINIMUM", minimum))
     b += ["", "// ---- access variants: none set, then one per access profile"]
     b.append(f"byte ACCESS_VARIANTS = {_jb(len(variants))};")
 
@@ -443,7 +446,8 @@ def render_app_tables(spec: Spec, app: Application) -> str:
     has_card_unique = any(f.name == "card_unique" for f in spec.protocol.install[app.name])
     fields = [
         ("commands", "COMMANDS"), ("commandValues", "CMD_VALUES"), ("keys", "KEYS"), ("dfs", "DFS"),
-        ("profiles", "PROFILES"), ("accessVariants", "ACCESS_VARIANTS"), ("files", "FILES"),
+        ("profiles", "PROFILES"), ("challengeMinimum", "CHALLENGE_MINIMUM"), ("accessVariants", "ACCESS_VARIANTS"),
+        ("files", "FILES"),
         ("fileAccess", "FILE_ACCESS"), ("records", "RECORDS"), ("recordAccess", "RECORD_ACCESS"),
         ("items", "ITEMS"), ("recordImages", "RECORD_IMAGES"), ("cardUniqueRecordOffset", "CARD_UNIQUE_OFFSET"),
         ("dataObjects", "DATA_OBJECTS"), ("otherApplications", "OTHER_APPLICATIONS"),

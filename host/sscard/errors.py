@@ -181,6 +181,14 @@ class KeyBlocked(AuthenticationBlocked):
         return "the authentication key is blocked (no tries left)"
 
 
+class MacKeyBlocked(AuthenticationBlocked):
+    """6983 to a MAC'd command: its MAC key met too many wrong MACs (SSC-SM-6) and computes none until the
+    issuer resets its counter (SSC-KEY-6)."""
+
+    def describe(self) -> str:
+        return "the command's MAC key is blocked after too many wrong MACs: the issuer must reset it"
+
+
 class WrongLength(ApduError):
     """6700: Lc, Le or the APDU itself has a length the command does not take."""
 
@@ -301,11 +309,15 @@ _PIN_INS = frozenset(c.ins for app in COMMANDS.values() for c in app.values() if
 _KEY_INS = frozenset(c.ins for app in COMMANDS.values() for c in app.values() if c.action == "external_authenticate")
 
 
-def error_for(sw: int, data: bytes = b"", *, command: str | None = None, ins: int | None = None) -> ApduError:
-    """The exception for a refused command: by status word, refined for PINs and keys by ``ins``."""
+def error_for(sw: int, data: bytes = b"", *, command: str | None = None, ins: int | None = None,
+              macd: bool = False) -> ApduError:
+    """The exception for a refused command: by status word, refined for PINs and keys by ``ins``, and for
+    the MAC key of a MAC'd command (``macd``)."""
     member = sw_enum(sw)
     cls: type[ApduError] = ERRORS_BY_SW.get(member, ApduError) if member is not None else ApduError
-    if ins in _PIN_INS:
+    if macd and cls is AuthenticationBlocked:
+        cls = MacKeyBlocked
+    elif ins in _PIN_INS:
         cls = {VerificationFailed: WrongPin, AuthenticationBlocked: PinBlocked}.get(cls, cls)
     elif ins in _KEY_INS:
         cls = {VerificationFailed: WrongCryptogram, AuthenticationBlocked: KeyBlocked}.get(cls, cls)

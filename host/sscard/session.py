@@ -216,6 +216,20 @@ class ApplicationSession(Generic[CardT]):
         """PIN UNBLOCK with issuer authority: the try counter back at its limit, the PIN kept (SSC-PIN-8)."""
         self._send_mac("PIN_UNBLOCK")
 
+    def reset_key_counter(self, role: str) -> None:
+        """RESET KEY COUNTER: key ``role``'s try counter back at its limit (SSC-KEY-6), e.g. the read key RK
+        after garbage EXTERNAL AUTHENTICATEs locked it, or a MAC key after wrong MACs (SSC-SM-6). The MAC is
+        under the key the spec names for that reset (the maintenance key; for the maintenance key itself the
+        PIN unblock key)."""
+        key = t.KEYS[self.application].get(role)
+        if key is None:
+            raise ValueError(f"the {self.application} application has no key {role!r}")
+        for name, cmd in t.COMMANDS[self.application].items():
+            if cmd.action == "reset_key_counter" and key.id in {pp & 0xFF for pp in cmd.p1p2 or ()}:
+                self._send_mac(name, p1=0x00, p2=key.id)
+                return
+        raise ValueError(f"the {self.application} application has no counter reset for key {role} (SSC-KEY-6)")
+
     # ------------------------------------------------------------------ personalisation (card vendors)
     # The steps of the one personalisation flow (sscard.personalisation.personalise_application), each a
     # command of the PERSONALISATION state, sent after EXTERNAL AUTHENTICATE with the transport key.

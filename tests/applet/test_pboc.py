@@ -108,16 +108,16 @@ def test_get_data_and_atc(card_factory):
     assert mac_command(card, "PBOC", "PIN_UNBLOCK", MAC, corrupt=True) == 0x6988
     assert get_data(card, "9F36") == (h("9F36020001"), 0x9000)
     assert mac_command(card, "PBOC", "PIN_UNBLOCK", MAC) == 0x9000
-    assert mac_command(card, "PBOC", "RELOAD_PIN", MAC, bytes(16)) == 0x6A80  # MAC good, cryptogram bad
-    assert get_data(card, "9F36") == (h("9F36020003"), 0x9000)
+    assert mac_command(card, "PBOC", "RELOAD_PIN", MAC, bytes(16)) == 0x6A80  # MAC good, cryptogram bad:
+    assert get_data(card, "9F36") == (h("9F36020002"), 0x9000)                 # refused, so not counted
     card.reset()
     select(card, "PBOC")
-    assert get_data(card, "9F36") == (h("9F36020003"), 0x9000)
+    assert get_data(card, "9F36") == (h("9F36020002"), 0x9000)
     # SSSE MACs do not count here
     select(card)
     assert mac_command(card, "SSSE", "PIN_UNBLOCK", SSSE_KEYS["UNBLOCK"]) == 0x9000
     select(card, "PBOC")
-    assert get_data(card, "9F36") == (h("9F36020003"), 0x9000)
+    assert get_data(card, "9F36") == (h("9F36020002"), 0x9000)
 
 
 @pytest.mark.clause("SSC-FIN-2", "SSC-LC-2")

@@ -14,7 +14,8 @@ from cards import CardFactory
 from host_helpers import BANK_KEYS_FILE, HOLDER_FILE, INITIAL_PIN, ISSUER_KEYS, ISSUER_KEYS_FILE
 from test_malformed_files import PATHS, SHAPES, Literal, dumps, replaced
 
-from sscard import Connection, Lifecycle, SocialSecuritySession
+from sscard import Connection, KeyBlocked, Lifecycle, SocialSecuritySession
+from sscard.apdu import CommandApdu
 from sscard.cli import _card, main
 
 KEYS = str(ISSUER_KEYS_FILE)
@@ -328,3 +329,22 @@ def test_a_connection_answering_bytearrays_works(card: Connection, cli: Cli) -> 
 
     cli.monkeypatch.setattr(_card, "open_connection", lambda reader: Bytearrays(card))
     assert cli.json("info")["holder"]["name"] == "张三"
+
+
+@pytest.mark.clause("SSC-KEY-6", "SSC-KEY-3")
+def test_app_reset_key_brings_back_a_locked_read_key(active_card: Connection, cli: Cli) -> None:
+    session = SocialSecuritySession(active_card, keys=ISSUER_KEYS)
+    session.select()
+    protocol = session.protocol
+    for _ in range(10):  # garbage cryptograms: no secret needed to lock RK
+        protocol.get_challenge(8)
+        protocol.transmit(CommandApdu(0x00, 0x82, 0x00, 0x02, bytes(8)))
+    with pytest.raises(KeyBlocked):
+        session.external_authenticate("RK")
+    cli.insert(active_card)
+    assert cli.json("app", "reset-key", "RK", "--keys", KEYS) == {"app": "social", "action": "app reset-key RK",
+                                                                   "lifecycle": "ACTIVE"}
+    SocialSecuritySession(active_card, keys=ISSUER_KEYS).external_authenticate("RK")
+    with pytest.raises(SystemExit) as usage:  # IK has no counter to reset: argparse's usage error
+        cli("app", "reset-key", "IK", "--keys", KEYS)
+    assert usage.value.code == 2

@@ -26,6 +26,7 @@ from sscard.errors import (
     ConditionsNotSatisfied,
     FileNotFound,
     KeyBlocked,
+    MacKeyBlocked,
     PinBlocked,
     RecordNotFound,
     SecurityConditionNotSatisfied,
@@ -140,10 +141,23 @@ def test_secure_messaging_gets_a_challenge_right_before_the_command() -> None:
         return H("11223344") + H("9000") if apdu[1] == 0x84 else H("9000")
 
     card = ScriptedCard(answer)
-    protocol = CardProtocol(card)
+    protocol = CardProtocol(card, challenge_length=4)
     protocol.send_mac(CommandApdu(0x84, 0x1E, 0x00, 0x00),
                       lambda data, iv: crypto.retail_mac(H("A1A2A3A4A5A6A7A8B1B2B3B4B5B6B7B8"), data, iv))
     assert card.sent == [H("0084000004"), H("841E000004036FDD25")]
+
+
+@pytest.mark.clause("SSC-SM-7", "SSC-SM-6")
+def test_challenges_are_8_bytes_by_default_and_a_blocked_mac_key_has_its_exception() -> None:
+    """8 bytes: what a 3.0-profile card requires and every card takes. 6983 to a MAC'd command: the MAC key."""
+    def answer(apdu: bytes) -> bytes:
+        return H("1122334455667788") + H("9000") if apdu[1] == 0x84 else H("6983")
+
+    card = ScriptedCard(answer)
+    with pytest.raises(MacKeyBlocked) as info:
+        CardProtocol(card).send_mac(CommandApdu(0x84, 0x1E, 0x00, 0x00), lambda data, iv: bytes(8))
+    assert info.value.sw == 0x6983
+    assert card.sent[0] == H("0084000008")
 
 
 # ------------------------------------------------------------------------------------ exceptions

@@ -20,17 +20,25 @@ SPEC_INS = sorted({c.ins for a in SPEC.applications.values() for c in a.commands
 
 
 def snapshot(model: CardModel) -> dict[str, object]:
-    """The persistent state of every application, as the model holds it."""
+    """The persistent state of every application, as the model holds it, but for the MAC keys' failure
+    counters (:func:`mac_failures`)."""
     state: dict[str, object] = {}
     for app in model.applications:
         a = SPEC.applications[app]
         state[app] = (
             model.lifecycle(app), model.pin_tries(app), model.pin_limit(app), model.pin_value(app),
             model.access_profile(app), model.atc(app),
-            tuple(model.key_tries(app, role) for role in a.keys),
+            tuple(model.key_tries(app, role) for role, k in a.keys.items() if k.retry_machine != "mac"),
             tuple(model.records(app, f) for f in a.files),
         )
     return state
+
+
+def mac_failures(model: CardModel) -> int:
+    """MAC failures counted on every MAC key of the card (SSC-SM-6)."""
+    return sum((k.try_limit or 0) - (model.key_tries(app, role) or 0)
+               for app in model.applications for role, k in SPEC.applications[app].keys.items()
+               if k.retry_machine == "mac" and model.key_tries(app, role) is not None)
 
 
 @st.composite
@@ -117,18 +125,20 @@ def check_one(factory: CardFactory, select: str | None, with_challenge: bool, ap
             twin.send(bytes([0x00, 0xA4, 0x04, 0x00, len(aid)]) + aid)
             if with_challenge:
                 twin.send(build(SPEC, select, "GET_CHALLENGE", le=4), random_data=True)
-        before = snapshot(model)
+        before, failures = snapshot(model), mac_failures(model)
         random_answer = len(apdu) >= 4 and apdu[1] == 0x84  # a GET CHALLENGE-shaped command
         sw = twin.send(apdu, random_data=random_answer)
         assert sw != 0x6F00, f"{apdu.hex().upper()}: uncaught exception on the card"
         if sw != 0x9000:
             assert snapshot(model) == before, f"{apdu.hex().upper()} answered {sw:04X} but changed state"
+            # the one change a refusal may make: a wrong MAC counts one failure of its key (SSC-SM-6)
+            assert mac_failures(model) == failures + (sw == 0x6988), f"{apdu.hex().upper()}: MAC failures"
         probe(twin)
     finally:
         twin.card.close()
 
 
-@pytest.mark.clause("SSC-APDU-1", "SSC-APDU-2", "SSC-APDU-4", "SSC-APDU-5", "SSC-APDU-7")
+@pytest.mark.clause("SSC-APDU-1", "SSC-APDU-2", "SSC-APDU-4", "SSC-APDU-5", "SSC-APDU-7", "SSC-SM-6")
 def test_bad_input_never_crashes_nor_changes_state(applet_factory: CardFactory) -> None:
     # Four times the state machine's examples of the active profile (ci / thorough); a quarter of
     # that through the PC/SC stack.

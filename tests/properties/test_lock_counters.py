@@ -1,5 +1,7 @@
 """Property-based check of the lock counters: the applet and the reference model agree on every
-status word, every try counter and every lifecycle state over any sequence of operations.
+status word, every try counter and every lifecycle state over any sequence of operations: PINs, the
+external authentication key, the MAC keys' failure counters and their reset by the issuer, on cards of
+both access profiles (whose challenge lengths differ).
 
 A hypothesis state machine drives a fresh personalised card and a model of the same profile in
 lock-step (tests/properties/twin.py). Budgets: the default profile fits CI; set
@@ -26,7 +28,6 @@ from hypothesis.stateful import (
 from twin import (
     OTHER_BANK_KEYS,
     OTHER_CARD_KEYS,
-    PROFILE,
     SPEC,
     STATS,
     Twin,
@@ -35,6 +36,7 @@ from twin import (
     social_pin_data,
 )
 
+from apdu_spec.model import CardProfile
 from sscard import crypto
 
 APPS = ("SSSE", "PBOC")
@@ -46,6 +48,10 @@ ISSUER_COMMANDS = {
 }
 # Which key a MAC'd command is MAC'd (and, for RELOAD PIN, enciphered) under.
 MAC_KEY = {(app, name): SPEC.applications[app].commands[name].sm_key for app in APPS for name in ISSUER_COMMANDS[app]}
+# RESET KEY COUNTER forms (SSC-KEY-6): (command, P1-P2) of every key the SSSE can reset.
+RESETS = [(c.name, p) for c in SPEC.applications["SSSE"].commands.values() if c.action == "reset_key_counter"
+          for p in c.p1p2 or ()]
+CHALLENGE_LENGTHS = st.sampled_from([4, 8, 8])
 
 
 
@@ -60,13 +66,14 @@ class LockCounters(RuleBasedStateMachine):
         super().__init__()
         self.factory = factory
 
-    @initialize()
-    def fresh_card(self) -> None:
-        model = personalised_model(PROFILE, spec=SPEC)
-        self.twin = Twin(model, self.factory(PROFILE), self.factory.kind)
+    @initialize(access_profile=st.sampled_from(["2.0", "3.0"]))
+    def fresh_card(self, access_profile: str) -> None:
+        self.profile = profile = CardProfile.example(access_profile=access_profile)
+        model = personalised_model(profile, spec=SPEC)
+        self.twin = Twin(model, self.factory(profile), self.factory.kind)
         STATS[f"state machine examples ({self.twin.kind})"] += 1
         self.model = model
-        self.pins = {"SSSE": PROFILE.ssse.pin, "PBOC": PROFILE.pboc.pin if PROFILE.pboc else ""}
+        self.pins = {"SSSE": profile.ssse.pin, "PBOC": profile.pboc.pin if profile.pboc else ""}
         self.selected: str | None = None
         self.tries_before = self._tries()
 
@@ -80,7 +87,7 @@ class LockCounters(RuleBasedStateMachine):
         return {app: self.model.pin_tries(app) for app in self.model.applications}
 
     def _keys(self, app: str, choice: str) -> dict[str, bytes]:
-        own = PROFILE.ssse.keys if app == "SSSE" else PROFILE.pboc.keys  # type: ignore[union-attr]
+        own = self.profile.ssse.keys if app == "SSSE" else self.profile.pboc.keys  # type: ignore[union-attr]
         if choice == "right":
             return dict(own)
         if choice == "other_card":
@@ -130,8 +137,10 @@ class LockCounters(RuleBasedStateMachine):
             self.pins["SSSE"] = new
 
     @precondition(lambda self: self.selected is not None)
-    @rule(data=st.data(), keys=KEY_CHOICE, spoil=st.sampled_from([None, None, None, "flip", "truncate"]), new=PINS)
-    def issuer_command(self, data: st.DataObject, keys: str, spoil: str | None, new: str) -> None:
+    @rule(data=st.data(), keys=KEY_CHOICE, spoil=st.sampled_from([None, None, None, "flip", "truncate"]), new=PINS,
+          challenge_length=CHALLENGE_LENGTHS)
+    def issuer_command(self, data: st.DataObject, keys: str, spoil: str | None, new: str,
+                       challenge_length: int) -> None:
         app = self.selected
         assert app is not None
         name = data.draw(st.sampled_from(ISSUER_COMMANDS[app]), label="command")
@@ -144,9 +153,46 @@ class LockCounters(RuleBasedStateMachine):
                 payload = crypto.encipher_data(key_set["ENC"], finance_pin_block(new), crypto.Algorithm.TDES)
         role = MAC_KEY[(app, name)]
         assert role is not None
-        sw = self.twin.send_built(mac_command(app, name, key_set[role], payload, spoil=spoil))
+        sw = self.twin.send_built(mac_command(app, name, key_set[role], payload, spoil=spoil,
+                                              challenge_length=challenge_length))
         if sw == 0x9000 and name == "RELOAD_PIN":
             self.pins[app] = new
+
+    @precondition(lambda self: self.selected is not None)
+    @rule(data=st.data(), count=st.integers(1, 16))
+    def wrong_mac_burst(self, data: st.DataObject, count: int) -> None:
+        """Wrong MACs in a row under one MAC key: up to its limit and past it (SSC-SM-6)."""
+        app = self.selected
+        assert app is not None
+        name = data.draw(st.sampled_from(ISSUER_COMMANDS[app]), label="command")
+        role = MAC_KEY[(app, name)]
+        assert role is not None
+        for _ in range(count):
+            self.twin.send_built(mac_command(app, name, self._keys(app, "right")[role], spoil="flip"))
+
+    @precondition(lambda self: self.selected == "SSSE")
+    @rule(reset=st.sampled_from(RESETS), keys=KEY_CHOICE, challenge_length=CHALLENGE_LENGTHS)
+    def reset_key_counter(self, reset: tuple[str, int], keys: str, challenge_length: int) -> None:
+        """The issuer's RESET KEY COUNTER (SSC-KEY-6), with right or wrong keys."""
+        name, p1p2 = reset
+        role = SPEC.applications["SSSE"].commands[name].sm_key
+        assert role is not None
+        self.twin.send_built(mac_command("SSSE", name, self._keys("SSSE", keys)[role], p1p2=p1p2,
+                                         challenge_length=challenge_length))
+
+    @precondition(lambda self: self.selected == "SSSE")
+    @rule(right=st.booleans(), challenge_length=CHALLENGE_LENGTHS)
+    def external_authenticate(self, right: bool, challenge_length: int) -> None:
+        """EXTERNAL AUTHENTICATE with RK: garbage spends its tries (SSC-KEY-3); a 3.0 card wants 8 bytes."""
+        key = self._keys("SSSE", "right" if right else "wrong")["RK"]
+
+        def make(transmit: Callable[[bytes], bytes]) -> bytes:
+            response = transmit(build(SPEC, "SSSE", "GET_CHALLENGE", le=challenge_length))
+            challenge = response[:-2] if len(response) > 2 else bytes(challenge_length)
+            cryptogram = crypto.tdes_encrypt_ecb(key, crypto.command_mac_iv(challenge))
+            return build(SPEC, "SSSE", "EXTERNAL_AUTHENTICATE", cryptogram, p1=0, p2=0x02)
+
+        self.twin.send_built(make)
 
     @precondition(lambda self: self.selected is not None)
     @rule(other=st.sampled_from(["VERIFY_EMPTY", "GET_CHALLENGE"]))
@@ -199,6 +245,16 @@ class LockCounters(RuleBasedStateMachine):
             assert limit is not None and 0 <= self.model.pin_tries(app) <= limit
 
     @invariant()
+    def key_counters_within_limits(self) -> None:
+        if not hasattr(self, "model"):
+            return
+        for app in self.model.applications:
+            for role, key in SPEC.applications[app].keys.items():
+                tries = self.model.key_tries(app, role)
+                if key.try_limit is not None and tries is not None:
+                    assert 0 <= tries <= key.try_limit, f"{app} {role}: {tries}"
+
+    @invariant()
     def blocked_pin_stays_blocked(self) -> None:
         if not hasattr(self, "model"):
             return
@@ -211,7 +267,7 @@ class LockCounters(RuleBasedStateMachine):
 
 
 @pytest.mark.clause("SSC-PIN-3", "SSC-PIN-4", "SSC-PIN-5", "SSC-PIN-8", "SSC-PIN-9", "SSC-SM-1", "SSC-SM-3",
-                    "SSC-LC-5", "SSC-LC-6", "SSC-LC-7")
+                    "SSC-SM-6", "SSC-SM-7", "SSC-KEY-3", "SSC-KEY-6", "SSC-LC-5", "SSC-LC-6", "SSC-LC-7")
 def test_lock_counters_agree_with_model(applet_factory: CardFactory) -> None:
     budget = settings()
     if applet_factory.kind == "pcsc":  # a smaller budget through the PC/SC stack

@@ -97,16 +97,16 @@ class Twin:
 
 
 def mac_command(app: str, name: str, key: bytes, data: bytes = b"", *, spoil: str | None = None,
-                challenge_length: int = 4) -> Callable[[Callable[[bytes], bytes]], bytes]:
-    """GET CHALLENGE then the MAC'd command ``name``; ``spoil`` makes the MAC wrong ("flip") or
-    short ("truncate")."""
+                challenge_length: int = 8, p1p2: int | None = None) -> Callable[[Callable[[bytes], bytes]], bytes]:
+    """GET CHALLENGE then the MAC'd command ``name`` (P1-P2 ``p1p2``, else the command's first);
+    ``spoil`` makes the MAC wrong ("flip") or short ("truncate")."""
 
     def make(transmit: Callable[[bytes], bytes]) -> bytes:
         response = transmit(build(SPEC, app, "GET_CHALLENGE", le=challenge_length))
         challenge = response[:-2] if sw_of(response) == 0x9000 else bytes(challenge_length)
         cmd = SPEC.applications[app].commands[name]
-        p1p2 = cmd.p1p2[0] if cmd.p1p2 else 0
-        header = bytes([cmd.cla, cmd.ins, p1p2 >> 8, p1p2 & 0xFF, len(data) + 4])
+        params = p1p2 if p1p2 is not None else cmd.p1p2[0] if cmd.p1p2 else 0
+        header = bytes([cmd.cla, cmd.ins, params >> 8, params & 0xFF, len(data) + 4])
         mac = crypto.retail_mac(key, header + data, crypto.command_mac_iv(challenge))[:4]
         if spoil == "flip":
             mac = bytes([mac[0] ^ 1]) + mac[1:]

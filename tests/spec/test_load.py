@@ -176,12 +176,43 @@ def test_mac_command_must_list_sm_status_words(tmp_path: Path) -> None:
     _edit(
         d,
         "ssse.toml",
-        '  { sw = "SM_INCORRECT", when = "wrong MAC", clause = "SSC-SM-3" },\n'
-        '  { sw = "CONDITIONS_NOT_SATISFIED", when = "not ISSUED", clause = "SSC-LC-2" },',
-        '  { sw = "CONDITIONS_NOT_SATISFIED", when = "not ISSUED", clause = "SSC-LC-2" },',
+        '  { sw = "SM_INCORRECT", when = "wrong MAC (one MAC failure counted)", clause = "SSC-SM-6" },\n',
+        "",
     )
     err = _error(d)
-    assert str(err).startswith("ssse.toml: commands.ACTIVATE.status_words: missing 'SM_INCORRECT'")
+    assert str(err).startswith("ssse.toml: commands.UPDATE_RECORD_SM.status_words: missing 'SM_INCORRECT'")
+
+
+def test_mac_command_must_list_the_blocked_mac_key(tmp_path: Path) -> None:
+    d = _copy(tmp_path)
+    _edit(d, "ssse.toml", '  { sw = "AUTH_BLOCKED", when = "the MAC key\'s failure counter is at 0 (no MAC is '
+          'computed)", clause = "SSC-SM-6" },\n', "")
+    assert "missing 'AUTH_BLOCKED'" in str(_error(d))
+
+
+def test_mac_keys_need_a_try_limit_and_one_meaning(tmp_path: Path) -> None:
+    d = _copy(tmp_path)
+    _edit(d, "ssse.toml", "try_limit = 15" + " " * 27 + "# MAC failures before the key blocks (SSC-SM-6)\n", "")
+    assert "external authentication keys and MAC keys, and only they, have a try limit" in str(_error(d))
+    (tmp_path / "2").mkdir()
+    d = _copy(tmp_path / "2")
+    _edit(d, "ssse.toml", 'usage = ["external_authenticate"]\ntry_limit = 10',
+          'usage = ["external_authenticate", "mac"]\ntry_limit = 10')
+    assert "not both an external authentication key and a MAC key" in str(_error(d))
+
+
+def test_a_key_cannot_vouch_for_its_own_counter_reset(tmp_path: Path) -> None:
+    d = _copy(tmp_path)
+    _edit(d, "ssse.toml", 'p1p2 = ["0002", "0005", "0006"]', 'p1p2 = ["0002", "0004", "0005", "0006"]')
+    _edit(d, "ssse.toml", 'p1p2 = ["0004"]\ndata = { lengths = [4], layout = "MAC4 under the PIN unblock key" }',
+          'p1p2 = ["0007"]\ndata = { lengths = [4], layout = "MAC4 under the PIN unblock key" }')
+    assert "MAINT cannot vouch for its own reset" in str(_error(d))
+
+
+def test_minimum_challenge_must_be_one_get_challenge_gives(tmp_path: Path) -> None:
+    d = _copy(tmp_path)
+    _edit(d, "access.toml", "min_challenge_length = 8", "min_challenge_length = 16")
+    assert "16-byte challenges: SSSE GET CHALLENGE gives none" in str(_error(d))
 
 
 def test_command_states_must_match_lifecycle_table(tmp_path: Path) -> None:

@@ -17,14 +17,16 @@ with the holder present the command is sent again (idempotent) and then recorded
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from window_helpers import FINANCE_PIN, SOCIAL_PIN, SSN, Keys, World, example_keys, model_card, model_ops
+from window_helpers import FINANCE_PIN, ROOT, SOCIAL_PIN, SSN, Keys, World, example_keys, model_card, model_ops
 
 from sscard import Connection, FinanceSession, ModelConnection, SocialSecuritySession
+from sscard.cli import main
 from sscard.errors import CardConnectionError, PinBlocked, WrongPin
 from sscard.spec_tables import Lifecycle
 from sscard.window import (
@@ -382,7 +384,7 @@ SCENARIOS = [
     Scenario("unblock_unblocked_financial_pin", CardOp.UNBLOCK_PIN, Function.FINANCIAL, Side.BANK, "unblock_pin",
              _pin_state(Function.FINANCIAL, 1),
              lambda w, c, ops: unblock_pin(w.bank, c.number, ops, Function.FINANCIAL),
-             _pin_check(Function.FINANCIAL, new_pin=None, blocked_before=False), redo="holder"),
+             _pin_check(Function.FINANCIAL, new_pin=None, blocked_before=False)),  # the ATC shows it (SSC-FIN-3)
     Scenario("reset_social_pin", CardOp.RESET_PIN, Function.SOCIAL, Side.SOCIAL, "reset_pin",
              _pin_state(Function.SOCIAL, 0),
              lambda w, c, ops: reset_pin(w.social, c.number, ops, Function.SOCIAL, NEW_SOCIAL_PIN),
@@ -394,7 +396,7 @@ SCENARIOS = [
     Scenario("reset_financial_pin", CardOp.RESET_PIN, Function.FINANCIAL, Side.BANK, "reset_pin",
              _pin_state(Function.FINANCIAL, 0),
              lambda w, c, ops: reset_pin(w.bank, c.number, ops, Function.FINANCIAL, NEW_FINANCE_PIN),
-             _pin_check(Function.FINANCIAL, new_pin=NEW_FINANCE_PIN, blocked_before=False), redo="new_pin"),
+             _pin_check(Function.FINANCIAL, new_pin=NEW_FINANCE_PIN, blocked_before=False)),  # the ATC shows it
     Scenario("reset_blocked_financial_pin", CardOp.RESET_PIN, Function.FINANCIAL, Side.BANK, "reset_pin",
              _pin_state(Function.FINANCIAL, 3),
              lambda w, c, ops: reset_pin(w.bank, c.number, ops, Function.FINANCIAL, NEW_FINANCE_PIN),
@@ -571,7 +573,9 @@ S, F = Function.SOCIAL, Function.FINANCIAL
     (CardOp.RESET_PIN, S, _ev(A, tries=0), _ev(A, tries=6), Verdict.DONE),
     (CardOp.RESET_PIN, S, _ev(A, tries=6), _ev(B), Verdict.UNKNOWN),
     (CardOp.RESET_PIN, F, _ev(A, 9, 3), _ev(A, 9, 3), Verdict.NOT_DONE),      # the ATC did not move
-    (CardOp.RESET_PIN, F, _ev(A, 9, 3), _ev(A, 10, 3), Verdict.REDO),         # accepted, effect unproven
+    (CardOp.RESET_PIN, F, _ev(A, 9, 3), _ev(A, 10, 3), Verdict.DONE),          # moves only with the effect
+    (CardOp.UNBLOCK_PIN, F, _ev(A, 9, 3), _ev(A, 10, 3), Verdict.DONE),
+    (CardOp.RESET_PIN, F, _ev(A, 9, 3), _ev(A, 11, 3), Verdict.UNKNOWN),       # another MAC'd command too
     (CardOp.RESET_PIN, F, _ev(A, 0xFFFF, 3), _ev(A, 0xFFFF, 3), Verdict.REDO),  # the ATC stopped counting
 ])
 def test_judge(operation: CardOp, function: Function | None, before: CardEvidence | None, now: CardEvidence,
@@ -604,3 +608,29 @@ def test_the_evidence_is_stored_before_the_command_and_holds_no_pin(world: World
     assert '"before": {"atc": 41, "lifecycle": "ACTIVE", "pin_tries": 3}' in stored[0]
     assert issued.card.atc == 42 and issued.card.pins[Function.FINANCIAL] == "8642"
     assert "8642" not in stored[0] and "8642" not in payload()
+
+
+@pytest.mark.clause("SSC-WIN-15")
+def test_cli_resolve_needs_the_holder_then_takes_the_new_pin_again(
+        world: World, registry_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """``sscard window resolve``: without the holder the interrupted PIN reset stays open (one error line); with
+    the new PIN given again on standard input it is redone on the card and recorded once."""
+    keys = example_keys()
+    ctx = _collected(world, keys)
+    with pytest.raises(Killed):
+        reset_pin(world.social, ctx.number, DyingOps(ctx.card, "before_apdu", keys, Side.SOCIAL), Function.SOCIAL,
+                  NEW_SOCIAL_PIN)
+    ctx.card.reset()
+    [entry] = pending_operations(world.social)
+    monkeypatch.setattr("sscard.connection.PcscConnection", lambda reader: ctx.card)
+    args = ["window", "resolve", str(entry.id), "--db", registry_url, "--today", world.clock.today().isoformat(),
+            "--keys", str(ROOT / "examples" / "issuer-keys.json")]
+    assert main(args) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "needs the holder" in err[0]
+    assert pin_holds(ctx.card, Function.SOCIAL, SOCIAL_PIN)
+    monkeypatch.setattr("sys.stdin", io.StringIO(NEW_SOCIAL_PIN + "\n"))
+    assert main([*args, "--new-pin-stdin"]) == 0
+    assert NEW_SOCIAL_PIN not in capsys.readouterr().out
+    assert pin_holds(ctx.card, Function.SOCIAL, NEW_SOCIAL_PIN)
+    assert len(audit_entries(world.social, action="reset_pin")) == 1

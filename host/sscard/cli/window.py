@@ -228,6 +228,11 @@ def register(commands: Any) -> None:
     p = add("resolve", _resolve, "finish a pending journal entry (card in the reader when its outcome is unknown)")
     p.add_argument("journal_id", type=int)
     p.add_argument("--no-card", action="store_true", help="resolve without the card (card_done entries)")
+    p.add_argument("--holder-present", action="store_true",
+                   help="the holder is at the window in person: an entry needing the holder may be redone")
+    p.add_argument("--new-pin-stdin", action="store_true",
+                   help="the holder gives the new PIN of an interrupted PIN reset again: read from standard input "
+                        "(implies --holder-present)")
     add("demo", _demo, "a short window scenario on reference-model cards (no reader needed)")
 
 
@@ -358,8 +363,14 @@ def _pending(args: argparse.Namespace) -> int:
 
 
 def _resolve(args: argparse.Namespace) -> int:
+    new_pin = None
+    if args.new_pin_stdin:
+        new_pin = sys.stdin.readline().strip()
+        if not new_pin:
+            raise CliError("--new-pin-stdin reads the new PIN from standard input (one line)")
     ops = None if args.no_card else _card_ops(args)
-    return _show(args, resolve_pending(_window(args), args.journal_id, ops))
+    return _show(args, resolve_pending(_window(args), args.journal_id, ops,
+                                       holder_present=args.holder_present or new_pin is not None, new_pin=new_pin))
 
 
 # ------------------------------------------------------------------------------------------ demo

@@ -97,8 +97,9 @@ class CardEvidence:
 
     ``lifecycle``: the function's application state (the social one for CARD BLOCK, which ends both);
     TERMINATED when the card is terminated; None when the card has no such application. ``atc``: the financial
-    application's transaction counter (GET DATA 9F36), which counts the MAC'd commands it accepted (SSC-FIN-3):
-    unchanged across a command, the command did not take effect. ``pin_tries``: the tries left of the
+    application's transaction counter (GET DATA 9F36), which counts the MAC'd commands it completed, in the
+    same atomic update as their effect (SSC-FIN-3): unchanged across a command, the command did not take
+    effect; one higher, it did. ``pin_tries``: the tries left of the
     function's PIN (0: blocked), None when the card does not say (not ACTIVE, or not asked).
     """
 

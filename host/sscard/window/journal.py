@@ -14,8 +14,9 @@ did:
   operation                 how the outcome is established
   ========================= ===========================================================================
   (any)                     no evidence stored: the command was never sent (it is sent only after) →
-                            not done. Financial: ATC unchanged → the card accepted no MAC'd command →
-                            not done (SSC-FIN-3).
+                            not done. Financial: ATC unchanged → the card completed no MAC'd command →
+                            not done; ATC one higher → done (it moves only with the effect, in one
+                            transaction, SSC-FIN-3); more → changed outside this journal.
   ACTIVATE                  lifecycle: ISSUED before, ACTIVE now → done; still ISSUED → not done.
   APPLICATION BLOCK         lifecycle: ACTIVE before, BLOCKED now → done; still ACTIVE → not done;
                             BLOCKED before: the state cannot show it, the command is idempotent → redone.
@@ -107,8 +108,16 @@ def judge(operation: CardOp, function: Function | None, before: CardEvidence | N
                        "only after: the command was never sent")
     if (function is Function.FINANCIAL and before.atc is not None and now.atc is not None
             and before.atc < ATC_MAX and now.atc == before.atc):
-        return Finding(Verdict.NOT_DONE, f"the financial ATC is {now.atc} before and now: the card accepted no "
+        return Finding(Verdict.NOT_DONE, f"the financial ATC is {now.atc} before and now: the card completed no "
                        f"MAC'd command, {name} did not take effect (SSC-FIN-3)")
+    if (function is Function.FINANCIAL and operation is not CardOp.BLOCK_CARD and before.atc is not None
+            and now.atc is not None and before.atc < ATC_MAX):
+        if now.atc == before.atc + 1:
+            return Finding(Verdict.DONE, f"the financial ATC moved from {before.atc} to {now.atc}: the card completed "
+                           f"one MAC'd command, and it moves only in the same atomic update as the command's effect "
+                           f"(SSC-FIN-3); the journal entry kept other windows off the card, so it was {name}")
+        return Finding(Verdict.UNKNOWN, f"the financial ATC moved from {before.atc} to {now.atc}: more MAC'd "
+                       "commands completed than this one, the card was changed outside this journal")
     b, n = before.lifecycle, now.lifecycle
     if operation is CardOp.BLOCK_CARD:
         if b is Lifecycle.TERMINATED:

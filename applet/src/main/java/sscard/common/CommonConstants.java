@@ -70,6 +70,8 @@ public interface CommonConstants {
     byte INS_APPLICATION_BLOCK = (byte) 0x1E;
     byte INS_VERIFY = (byte) 0x20;
     byte INS_PIN_UNBLOCK = (byte) 0x24;
+    byte INS_RESET_KEY_COUNTER = (byte) 0x2C;
+    byte INS_RESET_MAINT_KEY_COUNTER = (byte) 0x2C;
     byte INS_ACTIVATE = (byte) 0x44;
     byte INS_CHANGE_PIN = (byte) 0x5E;
     byte INS_EXTERNAL_AUTHENTICATE = (byte) 0x82;
@@ -174,13 +176,14 @@ public interface CommonConstants {
     byte ACT_PUT_KEY = (byte) 0x07;
     byte ACT_READ_RECORD = (byte) 0x08;
     byte ACT_RELOAD_PIN = (byte) 0x09;
-    byte ACT_SELECT = (byte) 0x0A;
-    byte ACT_SET_ACCESS_PROFILE = (byte) 0x0B;
-    byte ACT_SET_PIN = (byte) 0x0C;
-    byte ACT_TRANSITION = (byte) 0x0D;
-    byte ACT_UNBLOCK_PIN = (byte) 0x0E;
-    byte ACT_UPDATE_RECORD = (byte) 0x0F;
-    byte ACT_VERIFY = (byte) 0x10;
+    byte ACT_RESET_KEY_COUNTER = (byte) 0x0A;
+    byte ACT_SELECT = (byte) 0x0B;
+    byte ACT_SET_ACCESS_PROFILE = (byte) 0x0C;
+    byte ACT_SET_PIN = (byte) 0x0D;
+    byte ACT_TRANSITION = (byte) 0x0E;
+    byte ACT_UNBLOCK_PIN = (byte) 0x0F;
+    byte ACT_UPDATE_RECORD = (byte) 0x10;
+    byte ACT_VERIFY = (byte) 0x11;
 
     // ---- key table (KEYS): columns, usage bits, flags
     byte KEYS_ID = (byte) 0;

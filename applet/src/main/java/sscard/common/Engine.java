@@ -103,14 +103,9 @@ public final class Engine implements CommonConstants {
 
     /** {@link CardTermination#terminate}: joins the caller's transaction when one is open. */
     public void terminate() {
-        boolean own = JCSystem.getTransactionDepth() == 0;
-        if (own) {
-            JCSystem.beginTransaction();
-        }
+        boolean own = Atomic.begin();
         lifecycle = LC_BIT_TERMINATED;
-        if (own) {
-            JCSystem.commitTransaction();
-        }
+        Atomic.commit(own);
     }
 
     // ================================================================ dispatcher
@@ -157,22 +152,19 @@ public final class Engine implements CommonConstants {
         if (commands[(short) (row + CMD_LE)] == LE_VALUES && !inList(row, CMD_LE, (byte) -1, ne(apdu))) {
             ISOException.throwIt(SW_WRONG_LENGTH);
         }
-        // step 7: challenge, MAC (SSC-SM-3)
-        if ((flags & (CMD_FLAG_SM | CMD_FLAG_CHALLENGE)) != 0 && transients.commandChallengeLength() == 0) {
+        // step 7: challenge (SSC-SM-7), MAC and its failure counter (SSC-SM-3, SSC-SM-6)
+        boolean macd = (flags & CMD_FLAG_SM) != 0;
+        if ((flags & (CMD_FLAG_SM | CMD_FLAG_CHALLENGE)) != 0
+                && transients.commandChallengeLength() < t.challengeMinimum[accessVariant]) {
             ISOException.throwIt(SW_REF_DATA_NOT_USABLE);
         }
-        if ((flags & CMD_FLAG_SM) != 0) {
+        if (macd) {
             short keyRow = keys.rowById(commands[(short) (row + CMD_MAC_KEY)]);
             if (keyRow < 0 || !keys.isLoaded(keyRow)) {
                 ISOException.throwIt(SW_REF_DATA_NOT_FOUND);
             }
             length = (short) (length - MAC_LENGTH);
-            if (!sm.verifyMac(keys.key(keyRow), buf, (short) (CDATA + length))) {
-                ISOException.throwIt(SW_SM_INCORRECT);
-            }
-            if (atc != (short) 0xFFFF) {
-                atc++;
-            }
+            keys.verifyMac(keyRow, buf, (short) (CDATA + length));
         }
         // step 8: access conditions, of the file for file-bound commands
         short file = -1;
@@ -182,7 +174,11 @@ public final class Engine implements CommonConstants {
         } else {
             require(Util.getShort(commands, (short) (row + CMD_ACCESS)));
         }
-        // step 9: the command itself
+        // step 9: the command itself; a MAC'd one in one transaction with its ATC update (SSC-FIN-3),
+        // which process() aborts when the command is refused
+        if (macd) {
+            JCSystem.beginTransaction();
+        }
         short response = 0;
         switch (commands[(short) (row + CMD_ACTION)]) {
             case ACT_SELECT:
@@ -211,6 +207,9 @@ public final class Engine implements CommonConstants {
                 break;
             case ACT_EXTERNAL_AUTHENTICATE:
                 keys.authenticate(keys.rowFor(p2, USAGE_EXTERNAL_AUTHENTICATE, lifecycle), buf, CDATA);
+                break;
+            case ACT_RESET_KEY_COUNTER:
+                keys.resetCounter(keys.rowById(p2));
                 break;
             case ACT_INTERNAL_AUTHENTICATE:
                 response = internalAuthenticate(buf, p2);
@@ -242,6 +241,12 @@ public final class Engine implements CommonConstants {
             if (ne != 0 && ne != 256 && ne != response) {
                 ISOException.throwIt((short) (SW_WRONG_LE | (response & 0xFF)));
             }
+        }
+        if (macd) {
+            if (atc != (short) 0xFFFF) {
+                atc++;
+            }
+            JCSystem.commitTransaction();
         }
         if (response > 0) {
             ne(apdu);
@@ -591,7 +596,7 @@ public final class Engine implements CommonConstants {
      */
     private void transition(short row) {
         byte next = commands[(short) (row + CMD_NEXT_STATE)];
-        JCSystem.beginTransaction();
+        boolean own = Atomic.begin();
         if ((commands[(short) (row + CMD_FLAGS)] & CMD_FLAG_CARD_SCOPE) != 0) {
             byte[] others = t.otherApplications;
             for (short p = 0; p < (short) others.length; p = (short) (p + 1 + others[p])) {
@@ -606,7 +611,7 @@ public final class Engine implements CommonConstants {
             }
         }
         lifecycle = next;
-        JCSystem.commitTransaction();
+        Atomic.commit(own);
     }
 
     /** END PERSONALISATION (SSC-LC-3): only with the PIN, the access profile and the required keys. */

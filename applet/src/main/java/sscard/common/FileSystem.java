@@ -1,7 +1,6 @@
 package sscard.common;
 
 import javacard.framework.ISOException;
-import javacard.framework.JCSystem;
 import javacard.framework.Util;
 
 /**
@@ -209,8 +208,8 @@ public final class FileSystem implements CommonConstants {
 
     /** Replaces record {@code record} by {@code buf[off..]} (already validated), atomically. */
     public void write(short record, byte[] buf, short off) {
-        JCSystem.beginTransaction();
+        boolean own = Atomic.begin();
         Util.arrayCopy(buf, off, store, recordOffset(record), recordColumn(record, RECORDS_SIZE));
-        JCSystem.commitTransaction();
+        Atomic.commit(own);
     }
 }

@@ -102,14 +102,50 @@ public final class KeyStore implements CommonConstants {
      * starts at its limit and any authentication with it in this session ends (PERSONALISE event).
      */
     public void load(short row, byte[] value, short off, byte version) {
-        JCSystem.beginTransaction();
+        boolean own = Atomic.begin();
         keys[row].setKey(value, off);
         versions[row] = version;
         tries[row] = column(row, KEYS_TRY_LIMIT);
-        JCSystem.commitTransaction();
-        if (column(row, KEYS_TRY_LIMIT) != 0) {
-            transients.setAuthenticated(row, false);
+        Atomic.commit(own);
+        transients.setAuthenticated(row, false);
+    }
+
+    /**
+     * RESET KEY COUNTER (SSC-KEY-6): key {@code row}'s try counter back to its limit; an
+     * authentication with it in this session ends (RESET event of its retry machine).
+     *
+     * @throws ISOException 6A88 the key is not loaded
+     */
+    public void resetCounter(short row) {
+        if (row < 0 || !keys[row].isInitialized()) {
+            ISOException.throwIt(SW_REF_DATA_NOT_FOUND);
         }
+        boolean own = Atomic.begin();
+        tries[row] = column(row, KEYS_TRY_LIMIT);
+        Atomic.commit(own);
+        transients.setAuthenticated(row, false);
+    }
+
+    /**
+     * The MAC of a MAC'd command under key {@code row} (SSC-SM-6): a blocked key computes no MAC;
+     * otherwise a failure is counted (committed) BEFORE the MAC is computed, and a MAC that verifies
+     * takes it back.
+     *
+     * @throws ISOException 6983 the key's MAC failure counter is at 0; 6988 wrong MAC
+     */
+    public void verifyMac(short row, byte[] buf, short length) {
+        if (tries[row] == 0) {
+            ISOException.throwIt(SW_AUTH_BLOCKED);
+        }
+        JCSystem.beginTransaction();
+        tries[row]--;
+        JCSystem.commitTransaction();
+        if (!sm.verifyMac(keys[row], buf, length)) {
+            ISOException.throwIt(SW_SM_INCORRECT);
+        }
+        JCSystem.beginTransaction();
+        tries[row] = column(row, KEYS_TRY_LIMIT);
+        JCSystem.commitTransaction();
     }
 
     /**

@@ -95,9 +95,9 @@ public final class PinGuard implements CommonConstants {
 
     /** PIN UNBLOCK (SSC-PIN-8): counter back to the limit, PIN kept. */
     public void unblock() {
-        JCSystem.beginTransaction();
+        boolean own = Atomic.begin();
         tries = limit;
-        JCSystem.commitTransaction();
+        Atomic.commit(own);
         transients.setPinVerified(false);
     }
 
@@ -108,14 +108,14 @@ public final class PinGuard implements CommonConstants {
     public void replace(short pinOff, byte newLimit) {
         byte[] ram = transients.ram;
         sm.encipherBlock(pinKey, ram, pinOff, ram, Transients.SCRATCH_PIN_CHECK);
-        JCSystem.beginTransaction();
+        boolean own = Atomic.begin();
         Util.arrayCopy(ram, Transients.SCRATCH_PIN_CHECK, check, (short) 0, BLOCK);
         if (newLimit != 0) {
             limit = newLimit;
         }
         tries = limit;
         set = true;
-        JCSystem.commitTransaction();
+        Atomic.commit(own);
         transients.setPinVerified(false);
     }
 }

@@ -19,6 +19,8 @@ public final class Tables {
     public byte[] dfs;
     /** SET ACCESS PROFILE codes; profile i is access variant i + 1. */
     public byte[] profiles;
+    /** Minimum challenge length of commands that need one, by access variant (SSC-SM-7). */
+    public byte[] challengeMinimum;
     /** Access variants per file and record: 1 + the number of profiles. */
     public byte accessVariants;
     public byte[] files;

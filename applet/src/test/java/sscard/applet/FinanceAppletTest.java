@@ -52,6 +52,10 @@ public class FinanceAppletTest {
         card.expect("6A86", "80CA9F1300");
         card.expect("9000", card.mac("84240000", BANK_MAC));
         assertEquals("9F36020002", hex(card.ok("80CA9F3600")));
+        // SSC-FIN-3: a refused command moves nothing, not even with a MAC that verifies
+        card.expect("6A80", card.mac("84240002", encipher(BANK_ENC, hex("0102030405060708")), BANK_MAC));
+        card.expect("6988", card.mac("84240000", MAINT));
+        assertEquals("9F36020002", hex(card.ok("80CA9F3600")));
     }
 
     @Test

@@ -154,6 +154,45 @@ public class SocialSecurityAppletTest {
         card.expect("6700", concat(hex("841E000003"), Arrays.copyOf(block, 3)));
     }
 
+    /** SSC-SM-6: 15 wrong MACs block the key, then even the right MAC is refused unseen. */
+    @Test
+    public void macFailuresBlockTheKeyUntilTheIssuerResetsIt() {
+        for (int i = 0; i < 14; i++) {
+            card.expect("6988", card.mac("841E0000", UNBLOCK));
+        }
+        card.expect("9000", card.mac("841E0000", MAINT));      // a right MAC: back to 15
+        for (int i = 0; i < 15; i++) {
+            card.expect("6988", card.mac("84180000", UNBLOCK));
+        }
+        card.expect("6983", card.mac("84180000", MAINT));
+        card.expect("6983", card.mac("842C0002", MAINT));      // cannot vouch for anything now
+        card.expect("6A86", card.mac("842C0003", UNBLOCK));    // IK has no counter
+        card.expect("9000", card.mac("842C0004", UNBLOCK));    // SSC-KEY-6
+        card.expect("9000", card.mac("84180000", MAINT));
+    }
+
+    /** SSC-KEY-6: a read key locked by garbage cryptograms comes back under the maintenance key. */
+    @Test
+    public void lockedReadKeyIsResetByTheIssuer() {
+        for (int left = 9; left >= 0; left--) {
+            card.expect(String.format("63C%X", left), card.externalAuthenticate(2, RK, false));
+        }
+        card.expect("6983", card.externalAuthenticate(2, RK, true));
+        card.expect("6988", card.mac("842C0002", UNBLOCK));
+        card.expect("9000", card.mac("842C0002", MAINT));
+        card.expect("9000", card.externalAuthenticate(2, RK, true));
+    }
+
+    /** SSC-SM-7: a 3.0 card wants 8 challenge bytes for a MAC'd command; a 2.0 card takes 4. */
+    @Test
+    public void challengeLengthByProfile() {
+        card.expect("9000", card.macCommand("841E0000", new byte[0], MAINT, 4));
+        card = new TestCard();
+        card.personaliseSsse(0x30);
+        card.expect("6984", card.macCommand("84440000", new byte[0], MAINT, 4));
+        card.expect("9000", card.macCommand("84440000", new byte[0], MAINT, 8));
+    }
+
     @Test
     public void blockUnblockAndActivateStates() {
         card.expect("6985", card.mac("84180000", MAINT));

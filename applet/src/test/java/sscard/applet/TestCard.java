@@ -205,13 +205,13 @@ final class TestCard {
         return concat(head, data, mac);
     }
 
-    /** GET CHALLENGE, then the APDU of the MAC'd command (to send next). */
+    /** GET CHALLENGE (8 bytes, which every access profile takes), then the MAC'd command to send next. */
     byte[] mac(String header4, byte[] key) {
-        return macCommand(header4, new byte[0], key, 4);
+        return macCommand(header4, new byte[0], key, 8);
     }
 
     byte[] mac(String header4, byte[] data, byte[] key) {
-        return macCommand(header4, data, key, 4);
+        return macCommand(header4, data, key, 8);
     }
 
     /**
