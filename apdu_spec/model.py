@@ -159,6 +159,12 @@ def _parse_apdu(apdu: bytes) -> _Parsed:
     return cla, ins, p1, p2, data, le
 
 
+def _logical_channel(cla: int) -> int:
+    """The logical channel a CLA names, in the Java Card encoding (SSC-APP-6): b2-b1 for the
+    first interindustry and proprietary classes, 4 + b4-b1 where CLA b7 is set."""
+    return 4 + (cla & 0x0F) if cla & 0x40 else cla & 0x03
+
+
 # ------------------------------------------------------------------------------------ state
 
 
@@ -329,19 +335,9 @@ class CardModel:
             parsed = _parse_apdu(apdu)
         except _Sw as e:
             return b"", self.spec.sw(e.name)
-        # Java Card runtime: applet selection (SSC-APP-2, SSC-APP-3)
-        if len(apdu) >= 5 and apdu[:4] == b"\x00\xa4\x04\x00" and len(apdu) >= 5 + apdu[4] and apdu[4] > 0:
-            aid = apdu[5 : 5 + apdu[4]]
-            for name, st in self._apps.items():
-                if st.app.aid == aid:
-                    if self._selected is not None:
-                        self._end_session(self._apps[self._selected])
-                    self._end_session(st)
-                    self._selected = name
-                    break
-            else:
-                if self._selected is None:  # as a GlobalPlatform card's security domain answers
-                    return b"", self.spec.sw("FILE_NOT_FOUND")
+        refused = self._runtime(parsed)
+        if refused is not None:
+            return b"", self.spec.sw(refused)
         if self._selected is None:
             return b"", self.spec.sw("COMMAND_NOT_ALLOWED")
         st = self._apps[self._selected]
@@ -353,6 +349,28 @@ class CardModel:
             data, sw_name, param = b"", e.name, e.param
         self._check_declared(st.app, self._current, sw_name)
         return data, self.spec.sw(sw_name) | param
+
+    def _runtime(self, parsed: _Parsed) -> str | None:
+        """What the Java Card runtime does before any application sees a well-formed command: it
+        refuses other logical channels (SSC-APP-6) and performs application selection (SSC-APP-2,
+        SSC-APP-3, SSC-APP-7). Returns the status word it answers by itself, None when the command
+        goes on to the (possibly just selected) application."""
+        cla, ins, p1, p2, data, _ = parsed
+        if cla != 0xFF and _logical_channel(cla) != 0:
+            return "LOGICAL_CHANNEL_NOT_SUPPORTED"
+        if (cla, ins, p1, p2) != (0x00, 0xA4, 0x04, 0x00):
+            return None  # not an application SELECT: for the selected application, if any
+        # only a full AID names an application: no partial matching, and no data names none
+        name = next((n for n, st in self._apps.items() if data and st.app.aid == data), None)
+        if name is None:
+            # the current application stays selected and gets the SELECT; with none, the card
+            # answers as a GlobalPlatform card's security domain does
+            return "FILE_NOT_FOUND" if self._selected is None else None
+        if self._selected is not None:
+            self._end_session(self._apps[self._selected])
+        self._end_session(self._apps[name])
+        self._selected = name
+        return None
 
     def _check_declared(self, app: Application, cmd: Command | None, sw_name: str) -> None:
         """SSC-APDU-7: a command answers only what the spec lists for it."""

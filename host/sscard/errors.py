@@ -205,6 +205,10 @@ class BytesRemaining(ApduError):
     """61XX that reached a caller (the protocol chain normally fetches it with GET RESPONSE)."""
 
 
+class LogicalChannelNotSupported(ApduError):
+    """6881: the CLA names a logical channel the card does not open (this card: only channel 0)."""
+
+
 class IncompatibleFile(ApduError):
     """6981: the command does not fit the file's structure."""
 
@@ -280,6 +284,7 @@ ERRORS_BY_SW: dict[SW, type[ApduError]] = {
     SW.WRONG_LE: WrongLe,
     SW.VERIFY_FAILED: VerificationFailed,
     SW.WRONG_LENGTH: WrongLength,
+    SW.LOGICAL_CHANNEL_NOT_SUPPORTED: LogicalChannelNotSupported,
     SW.INCOMPATIBLE_FILE: IncompatibleFile,
     SW.SECURITY_NOT_SATISFIED: SecurityConditionNotSatisfied,
     SW.AUTH_BLOCKED: AuthenticationBlocked,

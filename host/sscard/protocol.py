@@ -52,8 +52,11 @@ _CHAIN_ATTRIBUTE = "_sscard_card_protocol"  # where CardProtocol.of keeps a conn
 
 
 def _selected_by(command: CommandApdu, response: ResponseApdu) -> tuple[bool, str | None]:
-    """Whether ``command`` was an application SELECT, and the application it left selected (None: none)."""
-    if (command.cla, command.ins) not in _SELECT or command.p1 != _SELECT_BY_NAME_P1:
+    """Whether ``command`` was an application SELECT, and the application it left selected (None: none).
+
+    Only 00 A4 04 00 with a full AID is one: the card's runtime forwards any other SELECT to the selected
+    application, which stays selected (SSC-APP-3, SSC-APP-7)."""
+    if (command.cla, command.ins) not in _SELECT or (command.p1, command.p2) != (_SELECT_BY_NAME_P1, 0):
         return False, None
     name = _APPLICATION_BY_AID.get(command.data)
     if name is None:

@@ -21,6 +21,8 @@ class SW(enum.IntEnum):
     """63CX: Verification failed, X tries left"""
     WRONG_LENGTH = 0x6700
     """6700: Wrong length (Lc, Le or a malformed APDU)"""
+    LOGICAL_CHANNEL_NOT_SUPPORTED = 0x6881
+    """6881: Logical channel not supported (Java Card runtime)"""
     INCOMPATIBLE_FILE = 0x6981
     """6981: Command incompatible with file structure"""
     SECURITY_NOT_SATISFIED = 0x6982
@@ -76,6 +78,7 @@ SW_TEXT: Final[dict[SW, tuple[str, str]]] = {
     SW.WRONG_LE: ('Wrong Le field; XX gives the exact length', 'Le 错误，XX 为实际长度'),
     SW.VERIFY_FAILED: ('Verification failed, X tries left', '校验失败，还剩 X 次尝试机会'),
     SW.WRONG_LENGTH: ('Wrong length (Lc, Le or a malformed APDU)', '长度错误'),
+    SW.LOGICAL_CHANNEL_NOT_SUPPORTED: ('Logical channel not supported (Java Card runtime)', '不支持该逻辑通道'),
     SW.INCOMPATIBLE_FILE: ('Command incompatible with file structure', '命令与文件结构不相容'),
     SW.SECURITY_NOT_SATISFIED: ('Security status not satisfied', '安全状态不满足'),
     SW.AUTH_BLOCKED: ('Authentication method blocked (PIN or key tries exhausted)', '认证方法锁定（密码或密钥已锁）'),
@@ -104,13 +107,13 @@ SW_RETURNED: Final[frozenset[SW]] = frozenset({
     SW.WRONG_LE,
     SW.VERIFY_FAILED,
     SW.WRONG_LENGTH,
+    SW.LOGICAL_CHANNEL_NOT_SUPPORTED,
     SW.SECURITY_NOT_SATISFIED,
     SW.AUTH_BLOCKED,
     SW.REF_DATA_NOT_USABLE,
     SW.CONDITIONS_NOT_SATISFIED,
     SW.COMMAND_NOT_ALLOWED,
     SW.SM_INCORRECT,
-    SW.SELECT_FAILED,
     SW.WRONG_DATA,
     SW.FUNC_NOT_SUPPORTED,
     SW.FILE_NOT_FOUND,
@@ -397,6 +400,8 @@ CLAUSES: Final[dict[str, tuple[int, ...]]] = {
     'SSC-APP-3': (21, 24),
     'SSC-APP-4': (),
     'SSC-APP-5': (19,),
+    'SSC-APP-6': (),
+    'SSC-APP-7': (),
     'SSC-LC-1': (13,),
     'SSC-LC-2': (14, 18),
     'SSC-LC-3': (),

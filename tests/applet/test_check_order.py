@@ -6,10 +6,12 @@ import pytest
 from applet_helpers import challenge, select, send, sw, verify
 
 
-@pytest.mark.clause("SSC-APDU-4")
+@pytest.mark.clause("SSC-APDU-4", "SSC-APP-6")
 @pytest.mark.parametrize(("apdu", "status"), [
     ("A0B2010C00", 0x6E00),    # CLA no command uses
-    ("01B2010C00", 0x6E00),    # logical channel 1
+    ("01B2010C00", 0x6881),    # logical channel 1: the runtime refuses it (SSC-APP-6)
+    ("C0B2010C00", 0x6881),    # logical channel 4
+    ("FF000000", 0x6E00),      # CLA FF names no channel: the application refuses the class
     ("10B2010C00", 0x6E00),    # command chaining
     ("00B0000000", 0x6D00),    # INS no command uses (READ BINARY)
     ("00CA9F1700", 0x6D00),    # GET DATA is the financial application's

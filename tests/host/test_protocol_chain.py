@@ -360,3 +360,18 @@ def test_send_and_receive_is_wrapped_the_same_way() -> None:
     with pytest.raises(CardConnectionError, match="broken reader: OSError: unplugged") as err:
         send_and_receive(BrokenConnection(error), H("00B2012C01"))
     assert err.value.__cause__ is error
+
+
+@pytest.mark.clause("SSC-APP-3", "SSC-APP-7")
+def test_chain_sees_only_application_selects(card: Connection) -> None:
+    """The chain's view of the selected application follows the runtime: a SELECT other than 00 A4 04 00 with a
+    full AID leaves the application selected, on the card and in the chain."""
+    protocol = CardProtocol.of(card)
+    aid = t.APPLICATION_AIDS["SSSE"]
+    assert protocol.transport.send(CommandApdu(0x00, 0xA4, 0x04, 0x00, aid)).sw == 0x9000
+    assert protocol.selected == "SSSE"
+    assert protocol.transport.send(CommandApdu(0x00, 0xA4, 0x04, 0x08, aid)).sw == 0x6A86  # P2 08: forwarded
+    assert protocol.selected == "SSSE"
+    assert protocol.transport.send(CommandApdu(0x00, 0xA4, 0x04, 0x00, aid[:-1])).sw == 0x6A82  # part of the AID
+    assert protocol.selected == "SSSE"
+    assert protocol.transport.send(CommandApdu(0x00, 0xB2, 0x01, 0x2C, le=256)).sw == 0x9000  # the SSSE answers

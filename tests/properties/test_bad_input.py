@@ -10,6 +10,7 @@ from apdus import build
 from cards import CardFactory, personalised_model
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from select_forms import select_forms
 from twin import PROFILE, SPEC, STATS, Twin
 
 from apdu_spec.model import CardModel
@@ -138,7 +139,8 @@ def check_one(factory: CardFactory, select: str | None, with_challenge: bool, ap
         twin.card.close()
 
 
-@pytest.mark.clause("SSC-APDU-1", "SSC-APDU-2", "SSC-APDU-4", "SSC-APDU-5", "SSC-APDU-7", "SSC-SM-6")
+@pytest.mark.clause("SSC-APDU-1", "SSC-APDU-2", "SSC-APDU-4", "SSC-APDU-5", "SSC-APDU-7", "SSC-APP-6", "SSC-APP-7",
+                    "SSC-SM-6")
 def test_bad_input_never_crashes_nor_changes_state(applet_factory: CardFactory) -> None:
     # Four times the state machine's examples of the active profile (ci / thorough); a quarter of
     # that through the PC/SC stack.
@@ -149,7 +151,7 @@ def test_bad_input_never_crashes_nor_changes_state(applet_factory: CardFactory) 
     def one_apdu(data: st.DataObject) -> None:
         select = data.draw(st.sampled_from([None, *APPS]), label="selected")
         with_challenge = data.draw(st.booleans(), label="challenge") if select else False
-        apdu = data.draw(st.one_of(apdus(), mac_abuse()), label="apdu")
+        apdu = data.draw(st.one_of(apdus(), mac_abuse(), select_forms()), label="apdu")
         if applet_factory.kind in ("pcsc", "real") and len(apdu) < 4:
             apdu = apdu + bytes(4 - len(apdu))  # PC/SC does not transport APDUs without a header
         check_one(applet_factory, select, with_challenge, apdu)

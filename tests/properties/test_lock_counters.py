@@ -25,6 +25,7 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
+from select_forms import select_forms
 from twin import (
     OTHER_BANK_KEYS,
     OTHER_CARD_KEYS,
@@ -102,6 +103,17 @@ class LockCounters(RuleBasedStateMachine):
             self.selected = app
         for name in self.model.applications:  # SELECT ends PIN validation
             assert not self.model.pin_verified(name)
+
+    @rule(apdu=select_forms())
+    def odd_select(self, apdu: bytes) -> None:
+        """A SELECT of any form: only 00 A4 04 00 with a full AID selects (and ends the session, SSC-APP-3);
+        every other one leaves the selection and the session as they were (SSC-APP-6, SSC-APP-7)."""
+        verified = {name: self.model.pin_verified(name) for name in self.model.applications}
+        before = self.model.selected
+        self.twin.send(apdu, random_data=False)
+        self.selected = self.model.selected
+        if self.selected == before and apdu[:4] != b"\x00\xa4\x04\x00":
+            assert {name: self.model.pin_verified(name) for name in self.model.applications} == verified
 
     @rule()
     def power_cycle(self) -> None:
@@ -267,7 +279,7 @@ class LockCounters(RuleBasedStateMachine):
 
 
 @pytest.mark.clause("SSC-PIN-3", "SSC-PIN-4", "SSC-PIN-5", "SSC-PIN-8", "SSC-PIN-9", "SSC-SM-1", "SSC-SM-3",
-                    "SSC-SM-6", "SSC-SM-7", "SSC-KEY-3", "SSC-KEY-6", "SSC-LC-5", "SSC-LC-6", "SSC-LC-7")
+                    "SSC-SM-6", "SSC-SM-7", "SSC-KEY-3", "SSC-KEY-6", "SSC-LC-5", "SSC-LC-6", "SSC-LC-7", "SSC-APP-7")
 def test_lock_counters_agree_with_model(applet_factory: CardFactory) -> None:
     budget = settings()
     if applet_factory.kind == "pcsc":  # a smaller budget through the PC/SC stack

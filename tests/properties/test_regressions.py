@@ -12,10 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from apdus import Transmit, build, build_mac, run, select
+from apdus import Transmit, build, build_mac, external_authenticate, run, select
 from cards import CardFactory, personalised_model
 from test_bad_input import check_one
-from twin import PROFILE, SPEC, sw_of
+from twin import PROFILE, SPEC, social_pin_data, sw_of
+
+from apdu_spec.model import CardProfile
 
 
 @dataclass(frozen=True)
@@ -80,3 +82,81 @@ def test_found_by_the_property_suites(applet_factory: CardFactory, case: Case) -
     assert answer(card.transmit, case) == expected(case), "the card"
     assert answer(personalised_model(PROFILE, spec=SPEC).transmit, case) == expected(case), "the model (the oracle)"
     check_one(applet_factory, case.select, case.with_challenge, bytes.fromhex(case.apdu))
+
+
+# The SELECT forms the fuzzed simulator answered unlike the model (jCardSim's applet selection, issue 13): each
+# with nothing selected and with the SSSE selected and a challenge pending. A SELECT the runtime forwards is the
+# application's command and spends the challenge (SSC-SM-1); one the runtime refuses itself (another logical
+# channel) reaches no application and keeps it (SSC-APP-6).
+SSSE_AID = SPEC.applications["SSSE"].aid.hex().upper()
+SELECT_CASES = {
+    # No AID (case 1), or an Lc without data (read as Le: case 2). jCardSim selected its first applet (FCI 9000).
+    # Nothing selected: no application is named, 6A82 (SSC-APP-2); selected: the SSSE's SELECT, 6700 (SSC-APP-7).
+    "no-aid-case1-nothing": Case(None, False, "00A40400", "FILE_NOT_FOUND"),
+    "no-aid-case1-ssse": Case("SSSE", True, "00A40400", "WRONG_LENGTH", SPENT),
+    "lc6-no-data-nothing": Case(None, False, "00A4040006", "FILE_NOT_FOUND"),
+    "lc6-no-data-ssse": Case("SSSE", True, "00A4040006", "WRONG_LENGTH", SPENT),
+    "lc8-no-data-nothing": Case(None, False, "00A4040008", "FILE_NOT_FOUND"),
+    "lc8-no-data-ssse": Case("SSSE", True, "00A4040008", "WRONG_LENGTH", SPENT),
+    # A part of the SSSE AID (14 of 15 bytes, then Le CF) and of the PBOC AID (7 of 8 bytes, then Le 01): jCardSim
+    # matched the prefix and selected (9000). Only a full AID selects (SSC-APP-7): 6A82 from the card or from the
+    # selected application, which stays selected.
+    "ssse-prefix-nothing": Case(None, False, "00A404000E" + SSSE_AID, "FILE_NOT_FOUND"),
+    "ssse-prefix-ssse": Case("SSSE", True, "00A404000E" + SSSE_AID, "FILE_NOT_FOUND", SPENT),
+    "pboc-prefix-nothing": Case(None, False, "00A4040007A000000333010101", "FILE_NOT_FOUND"),
+    "pboc-prefix-pboc": Case("PBOC", True, "00A4040007A000000333010101", "FILE_NOT_FOUND", SPENT),
+    # P2 08 (return FMD): no application SELECT (SSC-APP-3 takes P2 00 only). jCardSim re-selected the SSSE, then
+    # the applet refused P2 (6A86), its session lost. Nothing selected: no application takes it, 6986.
+    "p2-08-nothing": Case(None, False, "00A404080F" + SSSE_AID, "COMMAND_NOT_ALLOWED"),
+    "p2-08-ssse": Case("SSSE", True, "00A404080F" + SSSE_AID, "INCORRECT_P1P2", SPENT),
+    # CLA 03: logical channel 3, which the card does not open. jCardSim ignored the channel, re-selected the SSSE,
+    # which refused CLA 03 (6E00). The runtime refuses the channel itself, 6881, selecting nothing (SSC-APP-6).
+    "channel-3-nothing": Case(None, False, "03A404000F" + SSSE_AID, "LOGICAL_CHANNEL_NOT_SUPPORTED"),
+    "channel-3-ssse": Case("SSSE", True, "03A404000F" + SSSE_AID, "LOGICAL_CHANNEL_NOT_SUPPORTED", KEPT),
+}
+
+
+@pytest.mark.clause("SSC-APP-2", "SSC-APP-3", "SSC-APP-6", "SSC-APP-7")
+@pytest.mark.parametrize("case", SELECT_CASES.values(), ids=SELECT_CASES.keys())
+def test_select_forms_found_by_the_fuzz(applet_factory: CardFactory, case: Case) -> None:
+    card = applet_factory(PROFILE)
+    assert answer(card.transmit, case) == expected(case), "the card"
+    assert answer(personalised_model(PROFILE, spec=SPEC).transmit, case) == expected(case), "the model (the oracle)"
+    check_one(applet_factory, case.select, case.with_challenge, bytes.fromhex(case.apdu))
+
+
+PROFILE_30 = CardProfile.example(access_profile="3.0")
+REFUSED_SELECTS = {name: case.apdu for name, case in SELECT_CASES.items() if case.select == "SSSE"}
+
+
+def session_after(transmit: Transmit, session: str, apdu: str) -> list[str]:
+    """Open a session on a fresh ACTIVE card, send the refused SELECT, then read what needs the session: with
+    "pin-df04" the PIN verified inside DF04 (its EF05 needs the PIN), with "rk" the RK authentication on a 3.0
+    card (EF06 needs it). Returns the status word of the SELECT and the responses to the reads (hex)."""
+    select(SPEC, "SSSE", transmit)
+    if session == "pin-df04":
+        run(transmit, bytes.fromhex("00A4040006") + SPEC.applications["SSSE"].dfs["DF04"].aid)
+        run(transmit, build(SPEC, "SSSE", "VERIFY", social_pin_data(PROFILE.ssse.pin)))
+        reads = ["00B2012C00"]  # DF04/EF05 record 1: PIN verified and DF04 still current
+    else:
+        external_authenticate(SPEC, "SSSE", "RK", PROFILE_30.ssse.keys["RK"], transmit)
+        reads = ["00B2013400", "00B2072C00"]  # EF06 and EF05 record 7 need RK on a 3.0 card
+    answers = [f"{sw_of(transmit(bytes.fromhex(apdu))):04X}"]
+    answers += [transmit(bytes.fromhex(r)).hex().upper() for r in reads]
+    return answers
+
+
+@pytest.mark.clause("SSC-APP-6", "SSC-APP-7", "SSC-ACC-2", "SSC-ACC-3")
+@pytest.mark.parametrize("session", ["pin-df04", "rk"])
+@pytest.mark.parametrize("name", REFUSED_SELECTS)
+def test_refused_select_keeps_the_session(applet_factory: CardFactory, name: str, session: str) -> None:
+    """A SELECT the runtime does not take as an application SELECT leaves PIN verification, authentication and
+    the current DF as they were: on the card as in the model."""
+    profile = PROFILE if session == "pin-df04" else PROFILE_30
+    apdu = REFUSED_SELECTS[name]
+    model = session_after(personalised_model(profile, spec=SPEC).transmit, session, apdu)
+    assert model[0] == f"{SPEC.sw(SELECT_CASES[name].sw):04X}", "the model refuses the SELECT as the spec says"
+    assert all(read.endswith("9000") for read in model[1:]), f"the model lost the session: {model}"
+    if session == "pin-df04":  # DF04's record, not the root EF05's (a re-selection would go back to the root)
+        assert model[1].startswith("D0"), f"the model left DF04: {model}"
+    assert session_after(applet_factory(profile).transmit, session, apdu) == model, "the card"

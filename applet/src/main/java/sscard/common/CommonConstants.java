@@ -17,6 +17,8 @@ public interface CommonConstants {
     short SW_VERIFY_FAILED = (short) 0x63C0;
     /** 6700 Wrong length (Lc, Le or a malformed APDU) */
     short SW_WRONG_LENGTH = (short) 0x6700;
+    /** 6881 Logical channel not supported (Java Card runtime) */
+    short SW_LOGICAL_CHANNEL_NOT_SUPPORTED = (short) 0x6881;
     /** 6981 Command incompatible with file structure (never returned by this card) */
     short SW_INCOMPATIBLE_FILE = (short) 0x6981;
     /** 6982 Security status not satisfied */
@@ -31,7 +33,7 @@ public interface CommonConstants {
     short SW_COMMAND_NOT_ALLOWED = (short) 0x6986;
     /** 6988 Secure messaging data object incorrect (wrong MAC) */
     short SW_SM_INCORRECT = (short) 0x6988;
-    /** 6999 Applet selection failed (Java Card runtime) */
+    /** 6999 Applet selection failed (Java Card runtime) (never returned by this card) */
     short SW_SELECT_FAILED = (short) 0x6999;
     /** 6A80 Incorrect parameters in the data field */
     short SW_WRONG_DATA = (short) 0x6A80;

@@ -114,9 +114,10 @@ public final class Engine implements CommonConstants {
      * Processes one command APDU. Every error is an ISOException caught here, once: the scratch
      * area is wiped and an open transaction aborted before the status word goes out.
      *
-     * @param selecting whether the runtime has just selected the application with this SELECT (it
-     *     also does so for a partial AID, and jCardSim for a SELECT without data): then the SELECT
-     *     is the application's, answered with its FCI (SSC-APP-3)
+     * @param selecting whether the runtime has just selected the application with this SELECT
+     *     ({@code 00 A4 04 00} with its full AID, SSC-APP-3): then the SELECT is the application's,
+     *     answered with its FCI; any other SELECT reaching the applet is forwarded by the runtime
+     *     and leaves the session alone (SSC-APP-7)
      */
     public void process(APDU apdu, boolean selecting) {
         short sw = SW_OK;

@@ -4,7 +4,6 @@ import com.licel.jcardsim.smartcardio.CardSimulator;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +26,16 @@ import javacard.framework.CardRuntimeException;
  *   <li>{@link #transmit} never throws for a bad APDU: a command that is not a well-formed ISO 7816-4
  *       short or extended APDU (shorter than 4 bytes, or Lc/Le inconsistent with its length)
  *       answers {@code 6700}; an internal jCardSim failure answers {@code 6F00}.</li>
- *   <li>A SELECT by AID naming no installed applet answers {@code 6A82}, as a GlobalPlatform card's
- *       issuer security domain does (jCardSim alone answers {@code 6999} when no applet is
- *       selected; when one is, it forwards the SELECT to it, as the Java Card RE does).</li>
+ *   <li>Applet selection follows the Java Card RE (3.0.5, chapter 4), not jCardSim's shortcuts
+ *       ({@link SelectionRuntime}): only {@code 00 A4 04 00} with data equal to an installed
+ *       applet's full AID selects (no partial AID; a SELECT without data selects nothing), and only
+ *       then is the current applet deselected. Any other SELECT goes to the current applet, which
+ *       stays selected and keeps its session. With no applet selected, an applet SELECT naming no
+ *       applet answers {@code 6A82}, as a GlobalPlatform card's issuer security domain does
+ *       (the bare runtime says {@code 6999}), and any other command {@code 6986}.</li>
+ *   <li>The card opens only the basic logical channel: a CLA naming channel 1-19 (Java Card
+ *       encoding; CLA {@code FF} names none) answers {@code 6881} and reaches no applet (jCardSim
+ *       ignores the channel bits and would run the command on channel 0).</li>
  *   <li>The protocol the applets see is T=1, which is what the ATR announces.</li>
  * </ul>
  *
@@ -42,6 +48,8 @@ public final class CardHost {
 
     /** ISO 7816-4 status words this class answers itself. */
     static final int SW_WRONG_LENGTH = 0x6700;
+    static final int SW_LOGICAL_CHANNEL_NOT_SUPPORTED = 0x6881;
+    static final int SW_COMMAND_NOT_ALLOWED = 0x6986;
     static final int SW_FILE_NOT_FOUND = 0x6A82;
     static final int SW_UNKNOWN = 0x6F00;
     /** What jCardSim answers to a SELECT naming no applet while none is selected. */
@@ -58,13 +66,14 @@ public final class CardHost {
     /** One jCardSim card and what was installed on it. */
     private static final class Card {
         final CardSimulator simulator;
+        final SelectionRuntime runtime = new SelectionRuntime();
         /** Installed instance AIDs (upper-case hex) to what was installed there, in install order. */
         final Map<String, AppletSpec> installed = new LinkedHashMap<>();
         /** Whether any installed applet takes extended-length APDUs (javacardx.apdu.ExtendedLength). */
         boolean extendedLength;
 
         Card() {
-            simulator = new CardSimulator();
+            simulator = new CardSimulator(runtime);
             simulator.changeProtocol("T=1");
         }
     }
@@ -225,17 +234,24 @@ public final class CardHost {
                 return sw(SW_WRONG_LENGTH);
             }
         }
+        if (logicalChannel(apdu[0]) != 0) {
+            return sw(SW_LOGICAL_CHANNEL_NOT_SUPPORTED); // before any applet: nothing changes
+        }
         byte[] command = apdu.clone(); // the simulator must not see later changes by the caller
         synchronized (LOCK) {
+            boolean selected = card.runtime.anySelected();
+            boolean named = card.runtime.appletNamedBy(command) != null;
             byte[] response;
             try {
                 response = card.simulator.transmitCommand(command);
             } catch (RuntimeException e) {
                 return sw(SW_UNKNOWN);
             }
-            if (response.length == 2 && statusWord(response) == SW_JCARDSIM_SELECT_FAILED
-                    && isSelectByAid(command) && !anyInstalledAidMatches(command)) {
-                return sw(SW_FILE_NOT_FOUND);
+            if (!selected && !named && response.length == 2
+                    && statusWord(response) == SW_JCARDSIM_SELECT_FAILED) {
+                // jCardSim's answer to a SELECT it took for an applet selection and found no applet
+                // for: the card's is 6A82 for an application SELECT, 6986 (nothing selected) else
+                return sw(isApplicationSelect(command) ? SW_FILE_NOT_FOUND : SW_COMMAND_NOT_ALLOWED);
             }
             return response;
         }
@@ -332,23 +348,26 @@ public final class CardHost {
         return n == 7 + lc || n == 9 + lc; // case 3, case 4 extended
     }
 
-    private static boolean isSelectByAid(byte[] apdu) {
-        return (apdu[0] & 0xFC) == 0 && apdu[1] == (byte) 0xA4 && apdu[2] == 0x04
-                && (apdu[3] & 0xE3) == 0 && apdu.length > 5 && apdu[4] != 0;
+    /**
+     * Whether a well-formed APDU has the one header the runtime takes as an applet SELECT: CLA 00
+     * (basic channel, no secure messaging), SELECT by DF name (P1 04), first or only occurrence
+     * with FCI (P2 00). Whether its data names an applet is the runtime's question
+     * ({@link SelectionRuntime#appletNamedBy}).
+     */
+    static boolean isApplicationSelect(byte[] apdu) {
+        return apdu[0] == 0 && apdu[1] == (byte) 0xA4 && apdu[2] == 0x04 && apdu[3] == 0;
     }
 
-    /** Whether an installed AID equals, or starts with, the AID in a SELECT (jCardSim's matching). */
-    private boolean anyInstalledAidMatches(byte[] select) {
-        int lc = select[4] & 0xFF;
-        byte[] wanted = Arrays.copyOfRange(select, 5, 5 + lc);
-        for (String aidHex : card.installed.keySet()) {
-            byte[] aid = Hex.decode(aidHex, "AID");
-            if (wanted.length <= aid.length
-                    && Arrays.equals(aid, 0, wanted.length, wanted, 0, wanted.length)) {
-                return true;
-            }
+    /**
+     * The logical channel a CLA names (Java Card encoding): b2-b1 for CLA 00-3F and 80-BF, 4 + b4-b1
+     * for 40-7F and C0-FE. CLA FF is invalid (ISO 7816-4) and names none: 0, so the applet refuses it.
+     */
+    static int logicalChannel(byte cla) {
+        int c = cla & 0xFF;
+        if (c == 0xFF) {
+            return 0;
         }
-        return false;
+        return (c & 0x40) != 0 ? 4 + (c & 0x0F) : c & 0x03;
     }
 
     private static int statusWord(byte[] response) {

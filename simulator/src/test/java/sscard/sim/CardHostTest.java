@@ -80,8 +80,54 @@ public class CardHostTest {
     }
 
     @Test
-    public void partialAidSelectsLikeJCardSim() {
-        assertEquals("9000", CardHostTest.sw(send(select("A000000333"))));
+    public void onlyAFullAidSelectsAsInTheJavaCardRuntime() {
+        // nothing selected: a part of an AID, no AID, Lc without data name no applet (jCardSim: 9000)
+        assertEquals("6A82", send(select("A000000333")));
+        assertEquals("6A82", send("00A404000E7378312E73682EC9E7BBE1B1A3D5CF"));
+        assertEquals("6A82", send("00A40400"));
+        assertEquals("6A82", send("00A4040006"));
+        // other SELECT forms are no applet SELECT: with nothing selected, no applet takes them
+        assertEquals("6986", send("00A404080F" + SSSE));
+        assertEquals("6986", send("04A404000F" + SSSE));
+        assertEquals("6986", send("8010000002"));
+        // with an applet selected they go to it: our SELECT answers 6700 / 6A82 for no or a partial AID
+        assertEquals("9000", CardHostTest.sw(send(select(SSSE))));
+        assertEquals("6700", send("00A4040008"));
+        assertEquals("6A82", send("00A4040007A000000333010101"));
+    }
+
+    /** SSSE selected with DF01 current: EF06 exists only at the root, so SELECT EF06 shows the DF. */
+    private void assertStillInDf01() {
+        assertEquals("6A82", send("00A4020002EF06"));
+    }
+
+    @Test
+    public void refusedSelectsLeaveTheAppletAndItsSessionAlone() {
+        assertEquals("9000", CardHostTest.sw(send(select(SSSE))));
+        assertEquals("9000", CardHostTest.sw(send(select("D15600000500")))); // DF01, inside the SSSE
+        assertStillInDf01();
+        assertEquals("6A86", send("00A404080F" + SSSE));          // P2 08: forwarded, refused
+        assertStillInDf01();
+        assertEquals("6A86", send("00A4040C0F" + SSSE));
+        assertStillInDf01();
+        assertEquals("6881", send("03A404000F" + SSSE));          // channel 3: refused by the runtime
+        assertEquals("6881", send("41A404000F" + SSSE));          // channel 5
+        assertStillInDf01();
+        assertEquals("6700", send("00A40400"));                  // no AID: forwarded, refused
+        assertEquals("6A82", send("00A404000E7378312E73682EC9E7BBE1B1A3D5CF"));
+        assertStillInDf01();
+        assertEquals("9000", CardHostTest.sw(send(select(SSSE)))); // the full AID selects anew
+        assertEquals("9000", send("00A4020002EF06"));             // at the root again
+    }
+
+    @Test
+    public void otherLogicalChannelsAnswer6881AndSelectNothing() {
+        assertEquals("6881", send("01A404000F" + SSSE));
+        assertEquals("6881", send("4FA404000F" + SSSE));
+        assertEquals("6881", send("81B2010C00"));
+        assertEquals("6986", send("80CA9F1700"));                // still nothing selected
+        assertEquals("9000", CardHostTest.sw(send(select(SSSE))));
+        assertEquals("6E00", send("FF000000"));                  // CLA FF names no channel: the applet's
     }
 
     @Test
