@@ -44,6 +44,7 @@ __all__ = [
     "HolderData",
     "PersonalisationData",
     "SocialData",
+    "check_personalisation_data",
     "gb11643_check_character",
     "load_personalisation_file",
     "parse_personalisation_data",
@@ -181,6 +182,51 @@ def _show(value: Any, field_name: str = "card.") -> str:
     return repr(value) if isinstance(value, str) and len(value) <= 40 else type(value).__name__
 
 
+class _Fields:
+    """The values of one section under check. Each :meth:`check` validates one field; a rule across fields
+    (:meth:`across`) runs only when every field it reads passed. Constructing a dataclass stops at the first
+    problem (``collect=False``); batch validation collects every problem of a record (``collect=True``)."""
+
+    def __init__(self, section: str, values: Mapping[str, Any], *, collect: bool) -> None:
+        self.section = section
+        self.values: dict[str, Any] = dict(values)
+        self.collect = collect
+        self.failed: set[str] = set()
+        self.errors: list[HolderDataError] = []
+
+    def _problem(self, name: str, exc: HolderDataError) -> None:
+        if not self.collect:
+            raise exc
+        self.failed.add(name)
+        self.errors.append(exc)
+
+    def check(self, name: str, rule: Any) -> None:
+        """``rule(value)`` returns the normalised value or raises :class:`HolderDataError`."""
+        if name in self.failed or name not in self.values:
+            return
+        try:
+            self.values[name] = rule(self.values[name])
+        except HolderDataError as exc:
+            self._problem(name, exc)
+
+    def across(self, names: tuple[str, ...], rule: Any, blame: str) -> None:
+        """``rule(*values)`` of fields that each passed; its problem is reported on ``blame``."""
+        if any(n in self.failed or n not in self.values for n in names):
+            return
+        try:
+            rule(*(self.values[n] for n in names))
+        except HolderDataError as exc:
+            self._problem(blame, exc)
+
+
+def _validated(obj: Any, rules: Any) -> None:
+    """Run ``rules`` on a dataclass instance (first problem raised) and keep the normalised values."""
+    values = _Fields("", {f.name: getattr(obj, f.name) for f in fields(obj)}, collect=False)
+    rules(values)
+    for name, value in values.values.items():
+        object.__setattr__(obj, name, value)
+
+
 def masked_repr(obj: Any, public: tuple[str, ...]) -> str:
     """A dataclass's repr with every field not in ``public`` shown as ``<masked>`` (personal data stays out
     of logs and tracebacks)."""
@@ -201,22 +247,7 @@ class HolderData:
     name_extension: str = ""
 
     def __post_init__(self) -> None:
-        validate_social_security_number(self.social_security_number)
-        _check_text("holder.name", self.name, _item("EF06", 2).length, required=True)
-        _check_text("holder.name_extension", self.name_extension, _item("EF06", 3).length, required=False)
-        _check_code("holder.sex", self.sex, _SEX, _SEX_PROBLEM)
-        _check_code("holder.ethnicity", self.ethnicity, ETHNICITY_CODES, _ETHNICITY_PROBLEM)
-        _check_division("holder.birthplace", self.birthplace)
-        birth = _check_date("holder.birth_date", self.birth_date)
-        object.__setattr__(self, "birth_date", birth)
-        if birth.year < 1900 or birth > _dt.date.today():
-            raise _fail("holder.birth_date", "not a plausible birth date (1900 to today)")
-        encoded = self.social_security_number[6:14]
-        if encoded != birth.strftime("%Y%m%d"):
-            raise _fail("holder.birth_date", "differs from the birth date in the social security number")
-        parity = "1" if int(self.social_security_number[16]) % 2 else "2"
-        if self.sex != parity:
-            raise _fail("holder.sex", "differs from the sex the social security number encodes (digit 17)")
+        _validated(self, _holder_rules)
 
     def __repr__(self) -> str:
         return masked_repr(self, ())
@@ -225,6 +256,35 @@ class HolderData:
         """Record number -> value to write (cn digits or text)."""
         return {1: self.social_security_number, 2: self.name, 3: self.name_extension, 4: self.sex,
                 5: self.ethnicity, 6: self.birthplace, 7: self.birth_date.strftime("%Y%m%d")}
+
+
+def _plausible_birth(birth: _dt.date) -> _dt.date:
+    if birth.year < 1900 or birth > _dt.date.today():
+        raise _fail("holder.birth_date", "not a plausible birth date (1900 to today)")
+    return birth
+
+
+def _birth_in_number(number: str, birth: _dt.date) -> None:
+    if number[6:14] != birth.strftime("%Y%m%d"):
+        raise _fail("holder.birth_date", "differs from the birth date in the social security number")
+
+
+def _sex_in_number(number: str, sex: str) -> None:
+    if sex != ("1" if int(number[16]) % 2 else "2"):
+        raise _fail("holder.sex", "differs from the sex the social security number encodes (digit 17)")
+
+
+def _holder_rules(v: _Fields) -> None:
+    v.check("social_security_number", validate_social_security_number)
+    v.check("name", lambda x: _check_text("holder.name", x, _item("EF06", 2).length, required=True))
+    v.check("name_extension",
+            lambda x: _check_text("holder.name_extension", x, _item("EF06", 3).length, required=False))
+    v.check("sex", lambda x: _check_code("holder.sex", x, _SEX, _SEX_PROBLEM))
+    v.check("ethnicity", lambda x: _check_code("holder.ethnicity", x, ETHNICITY_CODES, _ETHNICITY_PROBLEM))
+    v.check("birthplace", lambda x: _check_division("holder.birthplace", x))
+    v.check("birth_date", lambda x: _plausible_birth(_check_date("holder.birth_date", x)))
+    v.across(("social_security_number", "birth_date"), _birth_in_number, "birth_date")
+    v.across(("social_security_number", "sex"), _sex_in_number, "sex")
 
 
 @dataclass(frozen=True, repr=False)
@@ -241,25 +301,7 @@ class CardData:
     area_code: str | None = None
 
     def __post_init__(self) -> None:
-        _check_code("card.card_type", self.card_type, ("1", "2"), "not 1 (regular) or 2 (temporary)")
-        _check_code("card.spec_version", self.spec_version, ("2.00", "3.00"), "not 2.00 or 3.00")
-        _check_digits("card.issuer_org", self.issuer_org, 1, 2 * _item("EF05", 4).length)
-        issue = _check_date("card.issue_date", self.issue_date)
-        expiry = _check_date("card.expiry_date", self.expiry_date)
-        object.__setattr__(self, "issue_date", issue)
-        object.__setattr__(self, "expiry_date", expiry)
-        if expiry <= issue:
-            raise _fail("card.expiry_date", f"{expiry.isoformat()} is not after the issue date {issue.isoformat()}")
-        if self.card_type == "2" and expiry != issue + _dt.timedelta(days=TEMPORARY_CARD_DAYS):
-            raise _fail("card.expiry_date", f"a temporary card expires {TEMPORARY_CARD_DAYS} days after issue "
-                                            f"({(issue + _dt.timedelta(days=TEMPORARY_CARD_DAYS)).isoformat()})")
-        n = _item("EF05", 7).length
-        number = self.card_number
-        if not isinstance(number, str) or len(number) != n \
-                or not all("0" <= c <= "9" or "A" <= c <= "Z" for c in number):
-            raise _fail("card.card_number", f"{n} characters (digits, capital letters) expected")
-        if self.area_code is not None:
-            _check_division("card.area_code", self.area_code)
+        _validated(self, _card_rules)
 
     @property
     def temporary(self) -> bool:
@@ -268,6 +310,33 @@ class CardData:
     def __repr__(self) -> str:
         return masked_repr(self, ("issuer_org", "issue_date", "expiry_date", "card_type", "spec_version",
                                    "area_code"))
+
+
+def _check_card_number(number: Any) -> str:
+    n = _item("EF05", 7).length
+    if not isinstance(number, str) or len(number) != n \
+            or not all("0" <= c <= "9" or "A" <= c <= "Z" for c in number):
+        raise _fail("card.card_number", f"{n} characters (digits, capital letters) expected")
+    return number
+
+
+def _card_dates(issue: _dt.date, expiry: _dt.date, card_type: str) -> None:
+    if expiry <= issue:
+        raise _fail("card.expiry_date", f"{expiry.isoformat()} is not after the issue date {issue.isoformat()}")
+    if card_type == "2" and expiry != issue + _dt.timedelta(days=TEMPORARY_CARD_DAYS):
+        raise _fail("card.expiry_date", f"a temporary card expires {TEMPORARY_CARD_DAYS} days after issue "
+                                        f"({(issue + _dt.timedelta(days=TEMPORARY_CARD_DAYS)).isoformat()})")
+
+
+def _card_rules(v: _Fields) -> None:
+    v.check("card_type", lambda x: _check_code("card.card_type", x, ("1", "2"), "not 1 (regular) or 2 (temporary)"))
+    v.check("spec_version", lambda x: _check_code("card.spec_version", x, ("2.00", "3.00"), "not 2.00 or 3.00"))
+    v.check("issuer_org", lambda x: _check_digits("card.issuer_org", x, 1, 2 * _item("EF05", 4).length))
+    v.check("issue_date", lambda x: _check_date("card.issue_date", x))
+    v.check("expiry_date", lambda x: _check_date("card.expiry_date", x))
+    v.check("card_number", _check_card_number)
+    v.check("area_code", lambda x: x if x is None else _check_division("card.area_code", x))
+    v.across(("issue_date", "expiry_date", "card_type"), _card_dates, "expiry_date")
 
 
 @dataclass(frozen=True, repr=False)
@@ -279,15 +348,23 @@ class SocialData:
     access_profile: str = "2.0"
 
     def __post_init__(self) -> None:
-        _check_pin("social.initial_pin", self.initial_pin)
-        if not isinstance(self.pin_try_limit, int) or isinstance(self.pin_try_limit, bool) \
-                or not 1 <= self.pin_try_limit <= 15:
-            raise _fail("social.pin_try_limit", "1-15 expected")
-        _check_code("social.access_profile", self.access_profile, t.ACCESS_PROFILES,
-                    f"not one of {', '.join(t.ACCESS_PROFILES)}")
+        _validated(self, _social_rules)
 
     def __repr__(self) -> str:
         return masked_repr(self, ("pin_try_limit", "access_profile"))
+
+
+def _check_try_limit(field_name: str, value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 15:
+        raise _fail(field_name, "1-15 expected")
+    return value
+
+
+def _social_rules(v: _Fields) -> None:
+    v.check("initial_pin", lambda x: _check_pin("social.initial_pin", x))
+    v.check("pin_try_limit", lambda x: _check_try_limit("social.pin_try_limit", x))
+    v.check("access_profile", lambda x: _check_code("social.access_profile", x, t.ACCESS_PROFILES,
+                                                    f"not one of {', '.join(t.ACCESS_PROFILES)}"))
 
 
 @dataclass(frozen=True, repr=False)
@@ -303,30 +380,43 @@ class FinanceData:
     pin_try_limit: int = t.DEFAULT_PIN_TRY_LIMIT["PBOC"]
 
     def __post_init__(self) -> None:
-        pan_item = next(i for r in t.FILES["FIN_SFI1"].records for i in r.items if i.tag == b"\x5a")
-        _check_digits("finance.pan", self.pan, 12, min(19, 2 * pan_item.length))
-        if not _luhn_ok(self.pan):
-            raise _fail("finance.pan", "Luhn check digit is wrong")
-        _check_digits("finance.pan_sequence", self.pan_sequence, 2, 2)
-        effective = _check_date("finance.effective_date", self.effective_date)
-        expiry = _check_date("finance.expiry_date", self.expiry_date)
-        object.__setattr__(self, "effective_date", effective)
-        object.__setattr__(self, "expiry_date", expiry)
-        for name, d in (("finance.effective_date", effective), ("finance.expiry_date", expiry)):
-            if not 2000 <= d.year <= 2099:
-                raise _fail(name, "EMV dates (YYMMDD) cover 2000-2099")
-        if expiry <= effective:
-            raise _fail("finance.expiry_date", "not after the effective date")
-        name_item = next(i for r in t.FILES["FIN_SFI1"].records for i in r.items if i.tag == b"\x5f\x20")
-        _check_text("finance.cardholder_name", self.cardholder_name, name_item.length, required=True,
-                    encoding="ascii")
-        _check_pin("finance.initial_pin", self.initial_pin)
-        if not isinstance(self.pin_try_limit, int) or isinstance(self.pin_try_limit, bool) \
-                or not 1 <= self.pin_try_limit <= 15:
-            raise _fail("finance.pin_try_limit", "1-15 expected")
+        _validated(self, _finance_rules)
 
     def __repr__(self) -> str:
         return masked_repr(self, ("pan_sequence", "effective_date", "expiry_date", "pin_try_limit"))
+
+
+def _check_pan(value: Any) -> str:
+    pan_item = next(i for r in t.FILES["FIN_SFI1"].records for i in r.items if i.tag == b"\x5a")
+    pan = _check_digits("finance.pan", value, 12, min(19, 2 * pan_item.length))
+    if not _luhn_ok(pan):
+        raise _fail("finance.pan", "Luhn check digit is wrong")
+    return pan
+
+
+def _emv_date(field_name: str, value: Any) -> _dt.date:
+    d = _check_date(field_name, value)
+    if not 2000 <= d.year <= 2099:
+        raise _fail(field_name, "EMV dates (YYMMDD) cover 2000-2099")
+    return d
+
+
+def _finance_dates(effective: _dt.date, expiry: _dt.date) -> None:
+    if expiry <= effective:
+        raise _fail("finance.expiry_date", "not after the effective date")
+
+
+def _finance_rules(v: _Fields) -> None:
+    name_item = next(i for r in t.FILES["FIN_SFI1"].records for i in r.items if i.tag == b"\x5f\x20")
+    v.check("pan", _check_pan)
+    v.check("pan_sequence", lambda x: _check_digits("finance.pan_sequence", x, 2, 2))
+    v.check("effective_date", lambda x: _emv_date("finance.effective_date", x))
+    v.check("expiry_date", lambda x: _emv_date("finance.expiry_date", x))
+    v.check("cardholder_name", lambda x: _check_text("finance.cardholder_name", x, name_item.length,
+                                                     required=True, encoding="ascii"))
+    v.check("initial_pin", lambda x: _check_pin("finance.initial_pin", x))
+    v.check("pin_try_limit", lambda x: _check_try_limit("finance.pin_try_limit", x))
+    v.across(("effective_date", "expiry_date"), _finance_dates, "expiry_date")
 
 
 def _luhn_ok(digits: str) -> bool:
@@ -356,14 +446,8 @@ class PersonalisationData:
                 f"sub_applications=<{files or 'none'}: masked>, finance={self.finance!r})")
 
     def __post_init__(self) -> None:
-        profile_version = {"2.0": "2.00", "3.0": "3.00"}[self.social.access_profile]
-        if self.card.spec_version != profile_version:
-            raise _fail("card.spec_version", f"{self.card.spec_version} does not match access profile "
-                                             f"{self.social.access_profile}")
-        if self.card.temporary and self.finance is not None:
-            raise _fail("finance", "a temporary card has no financial application (art. 19)")
-        for file, values in self.sub_applications.items():
-            self._check_sub_application(file, values)
+        for problem in _record_problems(self.card, self.social, self.finance, self.sub_applications):
+            raise problem
 
     @staticmethod
     def _check_sub_application(file: str, values: Mapping[str, str]) -> None:
@@ -414,63 +498,108 @@ def validate_holder_item(record: int, value: str) -> None:
 # ------------------------------------------------------------------------------------ JSON file
 
 
-def _section(obj: Mapping[str, Any], name: str, required: bool = True) -> Mapping[str, Any] | None:
-    value = obj.get(name)
-    if value is None:
-        if required:
-            raise _fail(name, "missing")
+_SECTIONS: dict[str, tuple[type[Any], Any]] = {
+    "card": (CardData, _card_rules), "holder": (HolderData, _holder_rules), "social": (SocialData, _social_rules),
+    "finance": (FinanceData, _finance_rules)}
+_REQUIRED_SECTIONS = ("card", "holder", "social")
+
+
+def _unknown_names(prefix: str, obj: Mapping[Any, Any], known: Collection[str], problem: str) -> list[HolderDataError]:
+    """Names of ``obj`` that are neither ``known`` nor comments (``_…``), shown safely (one line each)."""
+    return [_fail(f"{prefix}{_shown(name)}", problem) for name in obj
+            if name not in known and not (isinstance(name, str) and name.startswith("_"))]
+
+
+def _section(obj: Mapping[str, Any], name: str, collect: bool, problems: list[HolderDataError]) -> Any:
+    """The dataclass of section ``name`` (None when absent or wrong), its problems added to ``problems``."""
+    cls, rules = _SECTIONS[name]
+    values = obj.get(name)
+    if values is None:
+        if name in _REQUIRED_SECTIONS:
+            problems.append(_fail(name, "missing"))
         return None
-    if not isinstance(value, Mapping):
-        raise _fail(name, "an object expected")
-    return value
+    if not isinstance(values, Mapping):
+        problems.append(_fail(name, "an object expected"))
+        return None
+    known = [f.name for f in fields(cls)]
+    found = _unknown_names(f"{name}.", values, known, f"unknown field (known: {', '.join(sorted(known))})")
+    found += [_fail(f"{name}.{f.name}", "missing") for f in fields(cls)
+              if f.default is MISSING and f.default_factory is MISSING and f.name not in values]
+    if found and not collect:
+        raise found[0]
+    checked = _Fields(name, {k: v for k, v in values.items() if k in known}, collect=collect)
+    rules(checked)
+    found += checked.errors
+    problems.extend(found)
+    return None if found else cls(**checked.values)
 
 
-def _build(cls: type[Any], section: str, values: Mapping[str, Any], conversions: Mapping[str, str] = {}) -> Any:
-    known = {f.name for f in fields(cls)}
-    _check_names(f"{section}.", values, known, f"unknown field (known: {', '.join(sorted(known))})")
-    kwargs: dict[str, Any] = {k: v for k, v in values.items() if k in known}
-    missing = sorted(f.name for f in fields(cls)
-                     if f.default is MISSING and f.default_factory is MISSING and f.name not in kwargs)
-    if missing:
-        raise _fail(f"{section}.{missing[0]}", "missing")
-    for key, kind in conversions.items():
-        if key in kwargs and kind == "date":
-            kwargs[key] = _check_date(f"{section}.{key}", kwargs[key])
-    return cls(**kwargs)
+def _record_problems(card: CardData | None, social: SocialData | None, finance: FinanceData | None,
+                     sub_applications: Mapping[Any, Any]) -> list[HolderDataError]:
+    """The rules across sections, on the sections that passed their own."""
+    found: list[HolderDataError] = []
+    if card is not None and social is not None:
+        profile_version = {"2.0": "2.00", "3.0": "3.00"}[social.access_profile]
+        if card.spec_version != profile_version:
+            found.append(_fail("card.spec_version", f"{card.spec_version} does not match access profile "
+                                                    f"{social.access_profile}"))
+    if card is not None and card.temporary and finance is not None:
+        found.append(_fail("finance", "a temporary card has no financial application (art. 19)"))
+    for file, values in sub_applications.items():
+        try:
+            PersonalisationData._check_sub_application(file, values)
+        except HolderDataError as exc:
+            found.append(exc)
+    return found
 
 
-def _check_names(prefix: str, obj: Mapping[Any, Any], known: Collection[str], problem: str) -> None:
-    """Every name of ``obj`` is ``known`` or a comment (``_…``); an unknown one is shown safely (one line)."""
-    for name in obj:
-        if name not in known and not (isinstance(name, str) and name.startswith("_")):
-            raise _fail(f"{prefix}{_shown(name)}", problem)
+def check_personalisation_data(obj: Any, source: str | None = None) -> tuple[PersonalisationData | None,
+                                                                           list[HolderDataError]]:
+    """Every problem of one holder record (parsed holder JSON, see ``docs/cli.md``), not just the first: a
+    batch report needs them all. Returns the data when there is none, else None and the problems (each names
+    the field, and ``source`` when given; never the personal value itself)."""
+    data, problems = _read(obj, collect=True)
+    if source is not None:
+        problems = [p if p.source is not None else HolderDataError(p.field, p.problem, source=source)
+                    for p in problems]
+    return data, problems
 
 
 def parse_personalisation_data(obj: Any, source: str | None = None) -> PersonalisationData:
-    """:class:`PersonalisationData` from the parsed holder JSON (see ``docs/cli.md``); errors name
-    ``source`` (the file) when given."""
+    """:class:`PersonalisationData` from the parsed holder JSON (see ``docs/cli.md``); the first problem is
+    raised, naming ``source`` (the file) when given."""
     try:
-        return _parse(obj)
+        data, _ = _read(obj, collect=False)
     except HolderDataError as exc:
         if source is None or exc.source is not None:
             raise
         raise HolderDataError(exc.field, exc.problem, source=source) from None
+    assert data is not None
+    return data
 
 
-def _parse(obj: Any) -> PersonalisationData:
+def _read(obj: Any, *, collect: bool) -> tuple[PersonalisationData | None, list[HolderDataError]]:
+    problems: list[HolderDataError] = []
     if not isinstance(obj, Mapping):
-        raise _fail("(file)", "a JSON object expected")
-    _check_names("", obj, ("card", "holder", "social", "sub_applications", "finance"), "unknown section")
-    card_s, holder_s, social_s = (_section(obj, n) for n in ("card", "holder", "social"))
-    assert card_s is not None and holder_s is not None and social_s is not None
-    card = _build(CardData, "card", card_s, {"issue_date": "date", "expiry_date": "date"})
-    holder = _build(HolderData, "holder", holder_s, {"birth_date": "date"})
-    social = _build(SocialData, "social", social_s)
-    finance_s = _section(obj, "finance", required=False)
-    finance = None if finance_s is None else _build(FinanceData, "finance", finance_s,
-                                                    {"effective_date": "date", "expiry_date": "date"})
-    sub = _section(obj, "sub_applications", required=False) or {}
-    return PersonalisationData(card, holder, social, dict(sub), finance)
+        problems.append(_fail("(file)", "a JSON object expected"))
+    else:
+        problems += _unknown_names("", obj, (*_SECTIONS, "sub_applications"), "unknown section")
+        if problems and not collect:
+            raise problems[0]
+        card, holder, social, finance = (_section(obj, n, collect, problems) for n in _SECTIONS)
+        sub = obj.get("sub_applications")
+        if sub is None:
+            sub = {}
+        elif not isinstance(sub, Mapping):
+            problems.append(_fail("sub_applications", "an object expected"))
+            sub = {}
+        problems += _record_problems(card, social, finance, sub)
+        if not problems:
+            assert card is not None and holder is not None and social is not None
+            return PersonalisationData(card, holder, social, dict(sub), finance), []
+    if not collect:
+        raise problems[0]
+    return None, problems
 
 
 def load_personalisation_file(path: str | Path) -> PersonalisationData:

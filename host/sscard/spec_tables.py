@@ -475,5 +475,6 @@ CLAUSES: Final[dict[str, tuple[int, ...]]] = {
     'SSC-HOST-2': (24,),
     'SSC-HOST-3': (9, 10, 11),
     'SSC-HOST-4': (6, 21),
+    'SSC-HOST-5': (9, 24),
 }
 """Clause id -> the regulation articles it serves (empty: a convention only)."""
