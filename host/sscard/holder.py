@@ -45,6 +45,7 @@ __all__ = [
     "PersonalisationData",
     "SocialData",
     "check_personalisation_data",
+    "check_personalisation_file",
     "gb11643_check_character",
     "load_personalisation_file",
     "parse_personalisation_data",
@@ -600,6 +601,17 @@ def _read(obj: Any, *, collect: bool) -> tuple[PersonalisationData | None, list[
     if not collect:
         raise problems[0]
     return None, problems
+
+
+def check_personalisation_file(path: str | Path) -> tuple[PersonalisationData | None, list[HolderDataError]]:
+    """Every problem of a holder JSON file (:func:`check_personalisation_data`), or the one saying it cannot be
+    read at all."""
+    p = Path(path)
+    try:
+        obj = _read_json(p)
+    except _Unreadable as exc:
+        return None, [HolderDataError("(file)", f"{p}: {exc}")]
+    return check_personalisation_data(obj, p.name)
 
 
 def load_personalisation_file(path: str | Path) -> PersonalisationData:

@@ -50,6 +50,7 @@ __all__ = [
     "Records",
     "TransportKeyRefused",
     "authenticate_transport_key",
+    "card_identification",
     "check_keys_fit",
     "personalise",
     "personalise_application",
@@ -135,7 +136,8 @@ def check_keys_fit(data: PersonalisationData, keys: IssuerKeys, bank_keys: BankK
 
 
 def personalise(connection: Connection | CardProtocol, data: PersonalisationData, keys: IssuerKeys, *,
-                bank_keys: BankKeys | None = None, tracers: Iterable[Tracer] = ()) -> PersonalisationReport:
+                bank_keys: BankKeys | None = None, tracers: Iterable[Tracer] = (),
+                resume: bool = False) -> PersonalisationReport:
     """Personalise the social security application (and the financial one when ``data.finance`` and
     ``bank_keys`` are given: without the bank's keys the financial application is left in PERSONALISATION
     for the bank's vendor), close personalisation, read back and compare.
@@ -146,42 +148,92 @@ def personalise(connection: Connection | CardProtocol, data: PersonalisationData
     raises :class:`TransportKeyRefused` with nothing written to either application and one try of that key
     spent: the card is the only judge of a transport key.
 
-    The applications must be in PERSONALISATION (:class:`~sscard.errors.WrongCardState` otherwise). Raises
+    The applications must be in PERSONALISATION (:class:`~sscard.errors.WrongCardState` otherwise) unless
+    ``resume``: then a card cut off half-way is finished where it stopped (SSC-HOST-6) — an application
+    already ISSUED is left as it is once the card is shown to be this holder's (card number in EF05, social
+    security number in EF06; another holder's card is :class:`~sscard.errors.WrongCardState` with nothing
+    written), the others are personalised, and everything is read back. An application still in
+    PERSONALISATION is personalised from the start again (every write of the flow may be repeated). Raises
     :class:`~sscard.errors.PersonalisationError` when the read-back differs.
     """
     check_keys_fit(data, keys, bank_keys)
     protocol = connection if isinstance(connection, CardProtocol) else CardProtocol.of(connection)
     protocol.tracers.extend(tracers)
     social = SocialSecuritySession(protocol, keys=keys)
-    _require_personalisation(social, "social security")
+    social_done = _personalised_already(social, "social security", resume)
     identity = _read_identity(social, keys.city_code)
     bank_identity: BankCardIdentity | None = None
     finance: FinanceSession | None = None
+    finance_done = False
     if data.finance is not None and bank_keys is not None:
         finance = FinanceSession(protocol, keys=bank_keys)
-        _require_personalisation(finance, "financial")
+        finance_done = _personalised_already(finance, "financial", resume)
+        if finance_done and not social_done:
+            # The flow finishes the social security application first: this card was not ours to resume.
+            raise WrongCardState("the financial application is ISSUED but the social security application is "
+                                 "not: this card was not cut off in sscard's personalisation; nothing was written")
         bank_identity = BankCardIdentity(data.finance.pan, data.finance.pan_sequence)
+    if social_done:
+        _require_same_holder(social, data)
 
-    if finance is not None:
+    if finance is not None and not finance_done:
         authenticate_transport_key(finance)  # the bank's key proven before anything is written
-    _personalise_social(social, data, identity)  # the issuer's key proven by its first command
-    if finance is not None:
+    if not social_done:
+        _personalise_social(social, data, identity)  # the issuer's key proven by its first command
+    if finance is not None and not finance_done:
         assert data.finance is not None and bank_identity is not None
         _personalise_finance(finance, data.finance, bank_identity)
     return _read_back(protocol, data, keys, bank_keys, identity)
 
 
-def _require_personalisation(session: ApplicationSession[Any], what: str) -> None:
+def _personalised_already(session: ApplicationSession[Any], what: str, resume: bool) -> bool:
+    """False for an application in PERSONALISATION; True for one ISSUED when resuming; else WrongCardState."""
     state = session.lifecycle(refresh=True)
-    if state is not Lifecycle.PERSONALISATION:
-        raise WrongCardState(f"the {what} application is {state.name}, not PERSONALISATION: this card has been "
-                             "personalised already")
+    if state is Lifecycle.PERSONALISATION:
+        return False
+    if resume and state is Lifecycle.ISSUED:
+        return True
+    raise WrongCardState(f"the {what} application is {state.name}, not PERSONALISATION: this card has been "
+                         "personalised already")
+
+
+def _require_same_holder(social: SocialSecuritySession, data: PersonalisationData) -> None:
+    """A card is resumed only for the holder it was started for (SSC-HOST-6): EF05's card number and EF06's
+    social security number must be this holder's. The values are personal data: only the field is named."""
+    social.external_authenticate("RK")  # opens EF05's card number and EF06 on profile 3.0 cards
+    if social.read_card_info().card_number != data.card.card_number:
+        raise WrongCardState("this card was personalised with another card number (EF05): it is not this holder's "
+                             "card to resume; nothing was written")
+    if social.read_holder().social_security_number != data.holder.social_security_number:
+        raise WrongCardState("this card was personalised for another holder (EF06 social security number): "
+                             "nothing was written")
+    social.lifecycle(refresh=True)  # a fresh selection: the authentication ends before anything else is sent
+
+
+def card_identification(connection: Connection | CardProtocol) -> CardIdentity:
+    """The card's identity as EF05 record 1 holds it (SSC-FILE-4): the area code (000000 until personalised)
+    and the 8 card-unique bytes the vendor installed, which never change: what tells two cards apart on a
+    personalisation line. Readable in every lifecycle state but TERMINATED."""
+    protocol = connection if isinstance(connection, CardProtocol) else CardProtocol.of(connection)
+    session = SocialSecuritySession(protocol)
+    session.lifecycle(refresh=True)
+    try:
+        return CardIdentity.from_identification_code(_identification_code(session))
+    except ValueError as exc:
+        raise CardDataError(f"EF05 record 1: {exc}") from None
+
+
+def _identification_code(session: SocialSecuritySession) -> bytes:
+    item = t.FILES["EF05"].records[0].items[0]
+    code = decode_records("EF05", session.read_record(t.FILES["EF05"].sfi, 1), 1, 1)[1][item.tag]
+    if not isinstance(code, bytes):
+        raise CardDataError("EF05 record 1 is not a card identification code")
+    return code
 
 
 def _read_identity(session: SocialSecuritySession, city_code: str) -> CardIdentity:
     """The card-unique bytes from EF05 record 1 as installed (SSC-FILE-4), with the keys' city."""
-    item = t.FILES["EF05"].records[0].items[0]
-    code = decode_records("EF05", session.read_record(t.FILES["EF05"].sfi, 1), 1, 1)[1][item.tag]
+    code = _identification_code(session)
     try:
         installed = CardIdentity.from_identification_code(code)
     except ValueError as exc:

@@ -476,5 +476,7 @@ CLAUSES: Final[dict[str, tuple[int, ...]]] = {
     'SSC-HOST-3': (9, 10, 11),
     'SSC-HOST-4': (6, 21),
     'SSC-HOST-5': (9, 24),
+    'SSC-HOST-6': (9,),
+    'SSC-HOST-7': (9, 24),
 }
 """Clause id -> the regulation articles it serves (empty: a convention only)."""

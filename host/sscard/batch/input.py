@@ -15,7 +15,7 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -32,7 +32,7 @@ from sscard.holder import (
 )
 
 __all__ = ["CSV_COLUMNS", "BatchInputError", "BatchProblem", "BatchRecord", "BatchReport", "check_batch",
-           "read_batch"]
+           "read_batch", "unique_values"]
 
 _SECTIONS = {"card": CardData, "holder": HolderData, "social": SocialData, "finance": FinanceData}
 _INTEGERS = frozenset({"social.pin_try_limit", "finance.pin_try_limit"})
@@ -101,6 +101,11 @@ class BatchReport:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    def with_problems(self, problems: Iterable[BatchProblem]) -> BatchReport:
+        """The same batch with more problems (e.g. duplicates against a journal), in record order."""
+        merged = sorted((*self.problems, *problems), key=lambda p: p.record)
+        return BatchReport(self.source, self.records, tuple(merged))
 
     def to_json(self) -> dict[str, Any]:
         return {"source": self.source, "records": len(self.records), "valid": len(self.valid),
@@ -199,7 +204,8 @@ _UNIQUE = (("holder.social_security_number", "the same social security number (o
            ("finance.pan", "the same PAN"))
 
 
-def _unique_values(data: PersonalisationData) -> dict[str, str]:
+def unique_values(data: PersonalisationData) -> dict[str, str]:
+    """The numbers that must be unique across a batch and a journal (one person, one card), by field."""
     values = {"holder.social_security_number": data.holder.social_security_number,
               "card.card_number": data.card.card_number}
     if data.finance is not None:
@@ -223,23 +229,9 @@ def check_batch(rows: Iterable[tuple[int, Any, str | None]], *, source: str = "b
         records.append(BatchRecord(number, line, data))
         if data is None:
             continue
-        for key, value in _unique_values(data).items():
+        for key, value in unique_values(data).items():
             earlier = first_seen.setdefault((key, value), number)
             if earlier != number:
                 why = next(text for k, text in _UNIQUE if k == key)
                 problems.append(BatchProblem(number, line, key, f"{why} as record {earlier}"))
     return BatchReport(source, tuple(records), tuple(problems))
-
-
-def duplicates_against(report: BatchReport, known: Mapping[str, Iterable[str]]) -> list[BatchProblem]:
-    """Problems of valid records whose unique fields (``holder.social_security_number``, ``card.card_number``,
-    ``finance.pan``) are among ``known`` ones (e.g. a journal's earlier batches)."""
-    sets = {key: set(values) for key, values in known.items()}
-    found: list[BatchProblem] = []
-    for record in report.valid:
-        assert record.data is not None
-        for key, value in _unique_values(record.data).items():
-            if value in sets.get(key, ()):
-                found.append(BatchProblem(record.record, record.line, key, "already personalised or queued in "
-                                          "the journal"))
-    return found

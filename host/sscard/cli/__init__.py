@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from sscard.cli import info, lifecycle, personalise, pin, readers, sim, window
+from sscard.cli import info, lifecycle, perso, personalise, pin, readers, sim, window
 from sscard.cli._output import CliError, fail
 from sscard.errors import SscardError
 
@@ -23,7 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sscard", description="Social security card (社会保障卡) tools: virtual "
                                      "card, readers, personalisation, card and PIN operations.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (readers, sim, personalise, info, pin, lifecycle, window):
+    for module in (readers, sim, personalise, perso, info, pin, lifecycle, window):
         module.register(commands)
     return parser
 

@@ -1,4 +1,6 @@
-"""``sscard personalise``: write holder data, keys, PIN and access profile into a fresh card."""
+"""``sscard personalise``: write holder data, keys, PIN and access profile into a fresh card — the batch of
+one: every problem of the holder file reported at once, and a card cut off half-way finished for its holder
+(SSC-HOST-6)."""
 
 from __future__ import annotations
 
@@ -6,8 +8,8 @@ import argparse
 from typing import Any
 
 from sscard.cli import _card
-from sscard.cli._output import emit_json
-from sscard.holder import load_personalisation_file
+from sscard.cli._output import CliError, emit_json
+from sscard.holder import check_personalisation_file
 from sscard.keys import SoftwareBankKeys, SoftwareIssuerKeys
 from sscard.personalisation import check_keys_fit, personalise
 
@@ -29,12 +31,14 @@ def register(commands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     # Everything is checked before the card is touched: holder data, key files, and that they fit.
-    data = load_personalisation_file(args.holder)
+    data, problems = check_personalisation_file(args.holder)
+    if data is None:
+        raise CliError("; ".join(str(p) for p in problems))  # every problem at once, on one line
     keys = SoftwareIssuerKeys.load(args.keys)
     bank_keys = SoftwareBankKeys.load(args.bank_keys) if args.bank_keys else None
     check_keys_fit(data, keys, bank_keys)
     with _card.card(args) as connection:
-        report = personalise(connection, data, keys, bank_keys=bank_keys)
+        report = personalise(connection, data, keys, bank_keys=bank_keys, resume=True)
     if args.json:
         emit_json({**report.to_json(), "test_keys": keys.test_keys or bool(bank_keys and bank_keys.test_keys)})
         return 0

@@ -15,23 +15,12 @@ conflict is a ``ConflictError`` naming the record and the rule; anything else is
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
-from importlib import resources
-from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
-from sqlalchemy.pool import StaticPool
 
+from sscard.database import Database
 from sscard.window.errors import ConflictError, RegistryError
 
 __all__ = ["DEFAULT_URL", "Registry"]
@@ -87,111 +76,20 @@ def conflict_from(exc: SQLAlchemyError) -> ConflictError | None:
     return None
 
 
-class Registry:
+class Registry(Database):
     """A registry database. ``migrate`` brings the schema to the newest migration on opening."""
 
     def __init__(self, url: str | URL = "sqlite://", *, migrate: bool = True, busy_timeout: float = 30.0,
                  echo: bool = False) -> None:
-        self.url = make_url(url)
-        self.dialect = self.url.get_backend_name()
-        options: dict[str, Any] = {"echo": echo, "future": True}
-        self._lock: threading.RLock | None = None
-        if self.dialect == "sqlite":
-            memory = self.url.database in (None, "", ":memory:")
-            options["connect_args"] = {"check_same_thread": False, "timeout": busy_timeout}
-            if memory:
-                # One shared connection: every session sees the same in-memory database; a lock keeps
-                # threads from interleaving their transactions on it.
-                options["poolclass"] = StaticPool
-                self._lock = threading.RLock()
-            self.engine: Engine = create_engine(self.url, **options)
-            _sqlite_setup(self.engine, busy_timeout, wal=not memory)
-        elif self.dialect == "postgresql":
-            options["pool_pre_ping"] = True
-            self.engine = create_engine(self.url, **options)
-        else:
-            raise RegistryError(f"unsupported registry database {self.dialect!r}: use sqlite:// or postgresql://")
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
-        if migrate:
-            self.upgrade()
+        super().__init__(url, migrations="sscard.window.migrations", version_table="alembic_version",
+                         what="registry", error=RegistryError, conflict=conflict_from, migrate=migrate,
+                         busy_timeout=busy_timeout, echo=echo)
 
     def __repr__(self) -> str:
-        return f"Registry({self.url.render_as_string(hide_password=True)!r})"
-
-    @property
-    def display_url(self) -> str:
-        return self.url.render_as_string(hide_password=True)
-
-    # ------------------------------------------------------------------ migrations
-    def _alembic_config(self) -> Config:
-        config = Config()
-        location = resources.files("sscard.window") / "migrations"
-        config.set_main_option("script_location", str(location))
-        return config
-
-    def upgrade(self, revision: str = "head") -> None:
-        """Run the Alembic migrations up to ``revision`` (idempotent)."""
-        config = self._alembic_config()
-        try:
-            with self._guard(), self.engine.begin() as connection:
-                config.attributes["connection"] = connection
-                command.upgrade(config, revision)
-        except SQLAlchemyError as exc:
-            raise RegistryError(f"migrating {self.display_url}: {exc}") from exc
-
-    def current_revision(self) -> str | None:
-        with self._guard(), self.engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
-
-    def head_revision(self) -> str | None:
-        return ScriptDirectory.from_config(self._alembic_config()).get_current_head()
-
-    # ------------------------------------------------------------------ transactions
-    def _guard(self) -> threading.RLock | nullcontext[None]:
-        return self._lock if self._lock is not None else nullcontext()
-
-    @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """A session in one transaction: committed on success, rolled back on any error. Database conflicts
-        come out as :class:`ConflictError`, other database errors as :class:`RegistryError`."""
-        with self._guard():
-            session = self._sessions()
-            try:
-                with session.begin():
-                    yield session
-            except SQLAlchemyError as exc:
-                conflict = conflict_from(exc)
-                if conflict is not None:
-                    raise conflict from exc
-                raise RegistryError(f"registry {self.display_url}: {type(exc).__name__}: "
-                                    f"{str(exc).splitlines()[0]}") from exc
-            finally:
-                session.close()
-
-    def dispose(self) -> None:
-        self.engine.dispose()
+        return f"Registry({self.display_url!r})"
 
     def __enter__(self) -> Registry:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.dispose()
-
-
-def _sqlite_setup(engine: Engine, busy_timeout: float, *, wal: bool) -> None:
-    """pysqlite's own transaction handling is switched off and each transaction begins IMMEDIATE (the
-    writer lock first), so that two windows never both read and then both try to write."""
-
-    @event.listens_for(engine, "connect")
-    def _connect(dbapi_connection: Any, record: Any) -> None:
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
-        if wal:
-            cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")

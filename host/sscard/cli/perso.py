@@ -1,0 +1,131 @@
+"""``sscard perso batch``: a batch of holders personalised on a line of readers, journalled, resumable."""
+
+from __future__ import annotations
+
+import argparse
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from sscard.cli._output import CliError, emit_json
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser("perso", help="batch personalisation (card vendors): a line of readers")
+    sub = parser.add_subparsers(dest="perso_command", metavar="COMMAND", required=True)
+    batch = sub.add_parser(
+        "batch", help="check a batch of holders, then personalise it card after card (resumable)",
+        description="Check the whole batch (CSV or JSON Lines, docs/batch.md) before any card; then one worker per "
+                    "reader personalises card after card, journalled: run the same command again after any "
+                    "interruption and it resumes (a half-done card is finished for its own holder).")
+    batch.add_argument("input", metavar="INPUT", help="the batch: .csv or .jsonl")
+    batch.add_argument("--keys", metavar="FILE", required=True, help="issuer key file")
+    batch.add_argument("--bank-keys", metavar="FILE", help="bank key file: also personalise the financial application")
+    batch.add_argument("--journal", metavar="URL", default=None,
+                       help="journal database (default sqlite:///sscard-perso-journal.db; postgresql+psycopg://… "
+                            "for several stations sharing one journal)")
+    batch.add_argument("--batch", metavar="NAME", help="the batch's name in the journal (default: the input file name)")
+    readers = batch.add_mutually_exclusive_group()
+    readers.add_argument("--reader", metavar="NAME", action="append", default=[],
+                         help="a PC/SC reader of the line (repeat for several)")
+    readers.add_argument("--all-readers", action="store_true", help="every PC/SC reader pcscd offers")
+    readers.add_argument("--model-cards", metavar="N", type=int,
+                         help="no hardware: a reader fed with N blank reference-model cards (a rehearsal of the "
+                              "batch; the journal records it like a real run, so use a journal of its own)")
+    batch.add_argument("--skip-invalid", action="store_true",
+                       help="personalise the valid records of a batch that has problems (default: stop)")
+    batch.add_argument("--check-only", action="store_true", help="check the batch and stop: no journal, no card")
+    batch.add_argument("--cards-csv", metavar="FILE",
+                       help="write the holder → card list (batch, record, state, card-unique bytes, reason) here")
+    batch.add_argument("--json", action="store_true", help="machine-readable output (docs/batch.md)")
+    batch.set_defaults(handler=run_batch)
+
+
+class _Progress:
+    """Plain progress lines: cards done of the batch, cards per minute and ETA, per event."""
+
+    def __init__(self, total: int, done: int, quiet: bool) -> None:
+        self.total = total
+        self.done = done
+        self.started = time.monotonic()
+        self.new = 0
+        self.quiet = quiet
+        self.lock = threading.Lock()
+
+    def __call__(self, event: Any) -> None:
+        with self.lock:
+            if event.kind in ("done", "resumed-done", "failed"):
+                self.done += 1
+                self.new += 1
+            if self.quiet:
+                return
+            minutes = (time.monotonic() - self.started) / 60
+            rate = self.new / minutes if minutes > 0 and self.new else 0.0
+            left = self.total - self.done
+            eta = f", ETA {int(left / rate * 60) // 60}:{int(left / rate * 60) % 60:02d}" if rate and left else ""
+            print(f"[{self.done}/{self.total}, {rate:.0f} cards/min{eta}] {event}", flush=True)
+
+
+def run_batch(args: argparse.Namespace) -> int:
+    from sscard.batch import read_batch
+
+    report = read_batch(args.input)
+    if args.check_only or (report.problems and not args.skip_invalid):
+        return _report_problems(report, args.json, stopped=bool(report.problems))
+
+    from sscard.batch import BatchIncomplete, BatchRejected, Journal, JournalState, ModelCardLine, PcscSlot, run_line
+    from sscard.batch.journal import DEFAULT_JOURNAL_URL
+    from sscard.connection import reader_names
+    from sscard.keys import SoftwareBankKeys, SoftwareIssuerKeys
+
+    keys = SoftwareIssuerKeys.load(args.keys)
+    bank_keys = SoftwareBankKeys.load(args.bank_keys) if args.bank_keys else None
+    slots: list[Any]
+    if args.model_cards is not None:
+        if args.model_cards < 1:
+            raise CliError("--model-cards: give at least 1 card")
+        slots = [ModelCardLine("model-reader", args.model_cards)]
+    else:
+        names = reader_names() if args.all_readers else list(args.reader)
+        if not names:
+            raise CliError("no reader for the line: give --reader NAME (repeat it for several), --all-readers, or "
+                           "--model-cards N for a rehearsal without hardware")
+        slots = [PcscSlot(name) for name in names]
+    name = args.batch or Path(args.input).name
+    with Journal(args.journal or DEFAULT_JOURNAL_URL) as journal:
+        before = journal.counts(name)
+        finished = before[JournalState.DONE] + before[JournalState.FAILED]
+        progress = _Progress(len(report.valid), finished, quiet=args.json)
+        try:
+            outcome = run_line(report, slots, journal, keys, bank_keys=bank_keys, batch=name,
+                               skip_invalid=args.skip_invalid, on_event=progress)
+            incomplete: str | None = None
+        except BatchRejected as exc:
+            return _report_problems(exc.report, args.json, stopped=True)
+        except BatchIncomplete as exc:
+            outcome, incomplete = exc.outcome, str(exc)
+    if args.cards_csv:
+        Path(args.cards_csv).write_text(outcome.cards_csv(), encoding="utf-8")
+    if args.json:
+        emit_json(outcome.to_json())
+    else:
+        counts = ", ".join(f"{n} {state.value.replace('_', ' ')}" for state, n in outcome.counts.items())
+        print(f"batch {name!r}: {counts}")
+        for entry in outcome.entries:
+            if entry.state is JournalState.FAILED:
+                print(f"failed: record {entry.record} card {entry.card_unique}: {entry.reason}")
+    if incomplete is not None:
+        raise CliError(f"{incomplete}; run the same command again to resume")
+    return 1 if outcome.counts[JournalState.FAILED] else 0
+
+
+def _report_problems(report: Any, as_json: bool, *, stopped: bool) -> int:
+    if as_json:
+        emit_json(report.to_json())
+    else:
+        for problem in report.problems:
+            print(problem)
+        print(f"{report.source}: {len(report.records)} record(s), {len(report.valid)} valid, "
+              f"{len(report.problems)} problem(s)" + ("; nothing was personalised" if stopped else ""))
+    return 1 if report.problems else 0

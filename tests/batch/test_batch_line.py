@@ -1,0 +1,280 @@
+"""The personalisation line on reference-model cards: every valid holder on exactly one card and every card
+with exactly one holder, whatever interrupts it, and a half-done card finished for its own holder."""
+
+from __future__ import annotations
+
+import multiprocessing
+import random
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from batch_helpers import BANK_KEYS, KEYS, holder, holders_on, station, write_jsonl
+from postgres_helpers import postgres_schema
+
+from sscard import Connection
+from sscard.batch import (
+    BatchIncomplete,
+    BatchRejected,
+    Journal,
+    JournalState,
+    LineEvent,
+    ModelCardLine,
+    read_batch,
+    run_line,
+)
+from sscard.errors import CardConnectionError, WrongCardState
+from sscard.holder import parse_personalisation_data
+from sscard.personalisation import personalise
+from sscard.spec_tables import Lifecycle
+
+
+def journal_at(tmp_path: Path) -> Journal:
+    return Journal(f"sqlite:///{tmp_path / 'journal.db'}")
+
+
+class Killed(BaseException):
+    """What ``kill -9`` does to the process, as seen from inside: nothing after it runs."""
+
+
+class KillAfter:
+    """A connection that dies (raises :class:`Killed`) instead of sending APDU number ``limit``."""
+
+    def __init__(self, inner: Connection, budget: list[int]) -> None:
+        self.inner = inner
+        self.budget = budget
+
+    @property
+    def description(self) -> str:
+        return self.inner.description
+
+    @property
+    def atr(self) -> bytes:
+        return self.inner.atr
+
+    def transmit(self, apdu: bytes) -> bytes:
+        if self.budget[0] <= 0:
+            raise Killed
+        self.budget[0] -= 1
+        return self.inner.transmit(apdu)
+
+    def reset(self) -> None:
+        self.inner.reset()
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+class KillingSlot:
+    """A reader whose cards' connections die after ``budget`` APDUs in all (shared across the whole run)."""
+
+    def __init__(self, cards: ModelCardLine, budget: int) -> None:
+        self.cards = cards
+        self.budget = [budget]
+
+    @property
+    def name(self) -> str:
+        return self.cards.name
+
+    @property
+    def exhausted(self) -> bool:
+        return self.cards.exhausted
+
+    def wait_for_card(self, timeout: float) -> Connection | None:
+        card = self.cards.wait_for_card(timeout)
+        return KillAfter(card, self.budget) if card is not None else None
+
+    def wait_for_removal(self, connection: Connection, stop: threading.Event) -> None:
+        assert isinstance(connection, KillAfter)
+        self.cards.wait_for_removal(connection.inner, stop)
+
+
+def batch_file(tmp_path: Path, n: int, *, first: int = 1) -> Path:
+    return write_jsonl(tmp_path / "batch.jsonl", [holder(i) for i in range(first, first + n)])
+
+
+@pytest.mark.clause("SSC-HOST-7")
+def test_a_batch_goes_on_two_readers_one_holder_per_card(tmp_path: Path) -> None:
+    report = read_batch(batch_file(tmp_path, 8))
+    lines = [ModelCardLine("reader-1", 6), ModelCardLine("reader-2", 6, first_unique=100)]
+    events: list[LineEvent] = []
+    with journal_at(tmp_path) as journal:
+        outcome = run_line(report, lines, journal, KEYS, bank_keys=BANK_KEYS, on_event=events.append)
+    assert outcome.complete and outcome.counts[JournalState.DONE] == 8
+    on_cards = {**holders_on(lines[0]), **holders_on(lines[1])}
+    expected = {r.data.holder.social_security_number for r in report.valid if r.data is not None}
+    assert sorted(on_cards.values()) == sorted(expected)  # every holder once, every card one holder
+    assert {e.card_unique: e.record for e in outcome.entries}.keys() == on_cards.keys()
+    assert Counter(e.kind for e in events)["done"] == 8
+    csv_text = outcome.cards_csv()
+    assert csv_text.splitlines()[0] == "batch,record,state,card_unique,reason" and len(csv_text.splitlines()) == 9
+    for ssn in expected:  # the report and the journal hold no personal data
+        assert ssn not in csv_text and ssn not in str(outcome.to_json())
+
+
+@pytest.mark.clause("SSC-HOST-5", "SSC-HOST-7")
+def test_a_batch_with_problems_stops_before_any_card_unless_skipped(tmp_path: Path) -> None:
+    records = [holder(i) for i in range(1, 6)]
+    records[1]["holder"]["social_security_number"] = "440203199001011230"  # wrong check character
+    records[3]["finance"]["pan"] = records[0]["finance"]["pan"]
+    report = read_batch(write_jsonl(tmp_path / "b.jsonl", records))
+    cards = ModelCardLine("reader", 5)
+    with journal_at(tmp_path) as journal:
+        with pytest.raises(BatchRejected) as rejected:
+            run_line(report, [cards], journal, KEYS, bank_keys=BANK_KEYS)
+        assert [(p.record, p.field) for p in rejected.value.report.problems] == [
+            (2, "holder.social_security_number"), (4, "finance.pan")]
+        assert holders_on(cards) == {}
+        outcome = run_line(report, [cards], journal, KEYS, bank_keys=BANK_KEYS, skip_invalid=True)
+        assert outcome.counts[JournalState.DONE] == 3 and len(holders_on(cards)) == 3
+
+
+@pytest.mark.clause("SSC-HOST-5", "SSC-HOST-7")
+def test_a_second_batch_cannot_repeat_a_journalled_holder_or_number(tmp_path: Path) -> None:
+    with journal_at(tmp_path) as journal:
+        run_line(read_batch(batch_file(tmp_path, 2)), [ModelCardLine("r", 2)], journal, KEYS, bank_keys=BANK_KEYS)
+        again = [holder(1), holder(3), holder(4)]
+        again[1]["card"]["card_number"] = holder(2)["card"]["card_number"]  # another holder's card number
+        second = read_batch(write_jsonl(tmp_path / "second.jsonl", again))
+        with pytest.raises(BatchRejected) as rejected:
+            run_line(second, [ModelCardLine("r", 3, first_unique=50)], journal, KEYS, bank_keys=BANK_KEYS)
+        problems = [(p.record, p.field) for p in rejected.value.report.problems]
+        # holder 1 again with the same numbers is the same holder (a resumed run), not a duplicate
+        assert problems == [(2, "card.card_number")]
+
+
+@pytest.mark.clause("SSC-HOST-6", "SSC-HOST-7")
+def test_a_line_killed_at_random_points_resumes_to_one_holder_per_card(tmp_path: Path) -> None:
+    rng = random.Random(20261207)
+    n = 6
+    report = read_batch(batch_file(tmp_path, n))
+    cards = ModelCardLine("reader", n + 4)
+    url = f"sqlite:///{tmp_path / 'journal.db'}"
+    kills = 0
+    for _ in range(60):
+        slot = KillingSlot(cards, rng.randint(0, 60))
+        with Journal(url) as journal:
+            try:
+                outcome = run_line(report, [slot], journal, KEYS, bank_keys=BANK_KEYS)
+            except Killed:
+                kills += 1
+                continue
+        break
+    else:
+        pytest.fail("the line never finished")
+    assert kills >= 20
+    assert outcome.complete and outcome.counts[JournalState.DONE] == n
+    on_cards = holders_on(cards)
+    expected = sorted(r.data.holder.social_security_number for r in report.valid if r.data is not None)
+    assert sorted(on_cards.values()) == expected
+    with Journal(url) as journal:
+        assert {e.card_unique for e in journal.entries()} == set(on_cards)
+    for connection in cards:  # no card left half done: both applications ISSUED or both untouched
+        model: Any = connection.model
+        assert model.lifecycle("SSSE") == model.lifecycle("PBOC") in ("ISSUED", "PERSONALISATION")
+
+
+class PullAfterSocial:
+    """A reader from which the card is pulled once, right after its social security application is ISSUED."""
+
+    def __init__(self, cards: ModelCardLine) -> None:
+        self.cards = cards
+        self.pulled: Connection | None = None
+
+    @property
+    def name(self) -> str:
+        return self.cards.name
+
+    @property
+    def exhausted(self) -> bool:
+        return self.cards.exhausted
+
+    def wait_for_card(self, timeout: float) -> Connection | None:
+        card = self.cards.wait_for_card(timeout)
+        if card is None or self.pulled is not None:
+            return card
+        slot = self
+
+        class Pulled(KillAfter):
+            def transmit(self, apdu: bytes) -> bytes:
+                # END PERSONALISATION of the social security application done, then the SELECT of the financial
+                # one: the card leaves the reader
+                if len(apdu) > 5 and apdu[1] == 0xA4 and apdu[5:5 + apdu[4]] == bytes.fromhex("A000000333010101"):
+                    model = getattr(self.inner, "model", None)
+                    if model is not None and model.lifecycle("SSSE") == "ISSUED":
+                        slot.pulled = self.inner
+                        raise CardConnectionError("the card was pulled out")
+                return self.inner.transmit(apdu)
+
+        return Pulled(card, [10**6])
+
+    def wait_for_removal(self, connection: Connection, stop: threading.Event) -> None:
+        self.cards.wait_for_removal(connection.inner if isinstance(connection, KillAfter) else connection, stop)
+
+
+@pytest.mark.clause("SSC-HOST-6")
+def test_a_card_pulled_between_the_applications_is_finished_on_reinsertion(tmp_path: Path) -> None:
+    report = read_batch(batch_file(tmp_path, 2))
+    cards = ModelCardLine("reader", 2)
+    slot = PullAfterSocial(cards)
+    events: list[LineEvent] = []
+    with journal_at(tmp_path) as journal:
+        with pytest.raises(BatchIncomplete) as incomplete:
+            run_line(report, [slot], journal, KEYS, bank_keys=BANK_KEYS, on_event=events.append)
+        assert incomplete.value.outcome.counts[JournalState.IN_PROGRESS] == 1, [str(e) for e in events]
+        assert [e.kind for e in events][:1] == ["interrupted"]
+        pulled = slot.pulled
+        assert pulled is not None
+        cards.insert(pulled)  # the operator puts the card back
+        outcome = run_line(report, [cards], journal, KEYS, bank_keys=BANK_KEYS, on_event=events.append)
+    assert outcome.complete and "resumed-done" in [e.kind for e in events]
+    model: Any = pulled.model
+    assert model.lifecycle("SSSE") == "ISSUED" and model.lifecycle("PBOC") == "ISSUED"
+
+
+@pytest.mark.clause("SSC-HOST-6")
+def test_resuming_refuses_a_card_personalised_for_another_holder(tmp_path: Path) -> None:
+    cards = ModelCardLine("reader", 1)
+    card = cards.wait_for_card(0)
+    assert card is not None
+    first = parse_personalisation_data(holder(1))
+    personalise(card, first, KEYS)  # social only: the financial application stays in PERSONALISATION
+    other = parse_personalisation_data(holder(2))
+    with pytest.raises(WrongCardState, match="another"):
+        personalise(card, other, KEYS, bank_keys=BANK_KEYS, resume=True)
+    model: Any = card.model
+    assert model.lifecycle("PBOC") == "PERSONALISATION"  # nothing written for the other holder
+    report = personalise(card, first, KEYS, bank_keys=BANK_KEYS, resume=True)
+    assert report.finance is Lifecycle.ISSUED
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def journal_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'journal.db'}"
+    else:
+        with postgres_schema() as url:
+            yield url
+
+
+@pytest.mark.clause("SSC-HOST-7")
+def test_two_stations_on_one_journal_never_take_the_same_holder(tmp_path: Path, journal_url: str) -> None:
+    n = 24
+    path = batch_file(tmp_path, n)
+    context = multiprocessing.get_context("spawn")
+    with context.Manager() as manager, context.Pool(2) as pool:
+        start = manager.Barrier(2)  # both stations open the journal, then start together
+        # each station has enough cards for the whole batch: only the journal keeps them apart
+        results = [pool.apply_async(station, (journal_url, str(path), firsts, n, start))
+                   for firsts in ([1, 1001], [2001, 3001])]
+        found = [r.get(timeout=120) for r in results]
+    on_cards = [ssn for result in found for ssn in result.values()]
+    expected = sorted(r.data.holder.social_security_number for r in read_batch(path).valid if r.data is not None)
+    assert sorted(on_cards) == expected  # every holder exactly once across both stations
+    with Journal(journal_url) as journal:
+        entries = journal.entries()
+        assert len(entries) == n and {e.state for e in entries} == {JournalState.DONE}
+        assert {e.card_unique for e in entries} == {card for result in found for card in result}
