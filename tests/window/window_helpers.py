@@ -104,7 +104,7 @@ class World:
         self.social2 = self.window(Side.SOCIAL, "SG-SOCIAL-2")
         self.bank = self.window(Side.BANK, "ICBC-SG-1", bank="ICBC")
         self.social_platform = self.window(Side.SOCIAL_PLATFORM, "12333-hotline")
-        self.bank_platform = self.window(Side.BANK_PLATFORM, "ICBC-95588")
+        self.bank_platform = self.window(Side.BANK_PLATFORM, "ICBC-95588", bank="ICBC")
         self.terminal = self.window(Side.TERMINAL, "hospital-1")
 
     def window(self, side: Side, window_id: str, **kw: object) -> Window:
