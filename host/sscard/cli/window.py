@@ -65,7 +65,11 @@ def _common() -> argparse.ArgumentParser:
     g.add_argument("--counter-bank", default=None, help="the bank of a bank counter")
     g.add_argument("--today", type=_dt.date.fromisoformat, default=None, help="fix the date (YYYY-MM-DD)")
     g.add_argument("--holidays", type=Path, default=None, help="working-day calendar (TOML: holidays, workdays)")
-    g.add_argument("--card-fee", type=int, default=None, help="provincial card fee in fen (default 2000)")
+    g.add_argument("--card-fee", type=int, default=None,
+                   help="provincial card fee in fen (not set by the regulation; unconfigured, a 2000 placeholder "
+                   "is charged and marked ASSUMED on every receipt)")
+    g.add_argument("--fees", type=Path, default=None,
+                   help="fee schedule (TOML: card_fee_fen, temporary_card_fee_fen, source)")
     g.add_argument("--json", action="store_true", help="machine-readable output")
     c = common.add_argument_group("card (commands that change the card)")
     c.add_argument("--reader", default=None, help="PC/SC reader (default: the first with a card)")
@@ -90,7 +94,12 @@ def _window(args: argparse.Namespace) -> Window:
     registry = Registry(args.db)
     calendar = WorkingDayCalendar.load(args.holidays) if args.holidays else WorkingDayCalendar()
     clock = FixedClock(args.today) if args.today else SystemClock()
-    fees = FeeSchedule(card_fee=args.card_fee) if args.card_fee is not None else FeeSchedule()
+    if args.fees is not None:
+        fees = FeeSchedule.load(args.fees)
+    elif args.card_fee is not None:
+        fees = FeeSchedule(card_fee=args.card_fee, source="--card-fee")
+    else:
+        fees = FeeSchedule()
     return Window(registry, operator=args.operator, window_id=args.window_id, side=Side(args.side),
                   bank=args.counter_bank, clock=clock, calendar=calendar, fees=fees)
 
@@ -130,7 +139,7 @@ def _line(item: Any) -> str:
             parts.append(f"application #{item.application.id} {item.application.status}, due "
                          f"{item.application.deadline.isoformat()}")
         if item.fee is not None:
-            parts.append(f"fee {item.fee.yuan} yuan (art. {item.fee.article}: {item.fee.reason})")
+            parts.append(f"fee {item.fee.describe()}")
         return "; ".join(parts + list(item.notes))
     if isinstance(item, TerminalVerdict):
         done = f" [{', '.join(item.actions)}]" if item.actions else ""

@@ -37,11 +37,13 @@ from sscard.window.context import (
     JournalView,
     Receipt,
     Side,
+    SignIn,
     TerminalVerdict,
     Window,
     mask_id,
 )
 from sscard.window.errors import (
+    AuthenticationFailed,
     CardMismatch,
     CardOperationFailed,
     ConflictError,
@@ -54,6 +56,7 @@ from sscard.window.errors import (
 )
 from sscard.window.fees import Damage, Fee, FeeCase, FeeSchedule, card_fee, within_warranty
 from sscard.window.journal import pending_operations, resolve_pending
+from sscard.window.operators import add_operator, disable_operator, sign_in
 from sscard.window.queries import audit_entries, card_status, fees_charged, person_applications, person_cards
 from sscard.window.registry import DEFAULT_URL, Registry
 from sscard.window.terminal import present_card
@@ -64,6 +67,7 @@ from sscard.window.workflows import (
     ExchangeReason,
     abandon_uncollected,
     activate_financial,
+    cancel_application,
     apply_for_card,
     apply_for_exchange,
     apply_for_replacement,
@@ -92,6 +96,7 @@ __all__ = [
     "TEMPORARY_CARD_DAYS",
     "ActorRole",
     "Applicant",
+    "AuthenticationFailed",
     "ApplicationView",
     "AuditView",
     "CancellationReason",
@@ -124,15 +129,18 @@ __all__ = [
     "RuleViolation",
     "SessionCardOperations",
     "Side",
+    "SignIn",
     "SystemClock",
     "TerminalVerdict",
     "Window",
     "WindowError",
     "WorkingDayCalendar",
     "abandon_uncollected",
+    "add_operator",
     "activate_financial",
     "add_months",
     "add_years",
+    "cancel_application",
     "apply_for_card",
     "apply_for_exchange",
     "apply_for_replacement",
@@ -141,6 +149,7 @@ __all__ = [
     "cancel_loss",
     "card_fee",
     "card_status",
+    "disable_operator",
     "close_bank_account",
     "collect_card",
     "expire_temporary_cards",
@@ -161,6 +170,7 @@ __all__ = [
     "restore_application",
     "return_temporary_card",
     "settle_medical_account",
+    "sign_in",
     "unblock_pin",
     "within_warranty",
 ]
