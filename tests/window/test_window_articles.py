@@ -733,3 +733,30 @@ def test_art17_assumed_fees_are_marked_and_configurable(world: World) -> None:
     assert "city price list" in paid.fee.basis
     temp_fee = card_fee(FeeCase.TEMPORARY_LOST, today=MONDAY)
     assert temp_fee.amount == 2000 and not temp_fee.assumed and "art. 19" in temp_fee.basis
+
+
+@pytest.mark.clause("SSC-WIN-28")
+def test_art14_a_loss_report_while_a_command_runs_is_not_undone(world: World) -> None:
+    from sscard.window import FakeCardOperations, pending_operations, resolve_pending
+    from sscard.window._core import SupersededMeanwhile
+
+    issued = world.issued()  # financial not activated yet
+    bank = world.bank
+
+    class SlowCard(FakeCardOperations):
+        def activate(self, function: Function) -> None:  # the holder reports the card lost meanwhile
+            report_loss(world.bank_platform, issued.card_number, Function.FINANCIAL, formal=False)
+            super().activate(function)
+
+    with pytest.raises(SupersededMeanwhile) as e:
+        activate_financial(bank, issued.card_number, SlowCard(issued.card, frozenset({Function.FINANCIAL})))
+    assert issued.card.financial is Lifecycle.ACTIVE  # the card did it
+    assert card_status(bank, issued.card_number).financial == "temporary_loss"  # the report stands
+    [entry] = pending_operations(bank)
+    assert (entry.id, entry.state) == (e.value.journal_id, "superseded")
+    cancelled = cancel_loss(bank, issued.card_number, Function.FINANCIAL, world.ops(issued.card, Side.BANK))
+    assert cancelled.card is not None and cancelled.card.financial == "issued"  # as before the report
+    assert any(f"#{entry.id}" in n for n in cancelled.notes)
+    done = resolve_pending(bank, entry.id, world.ops(issued.card, Side.BANK))  # the card shows it was done
+    assert done is not None and done.card is not None and done.card.financial == "active"
+    assert pending_operations(bank) == []

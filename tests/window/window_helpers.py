@@ -56,7 +56,7 @@ def model_card(n: int, keys: Keys, *, temporary: bool = False,
     connection = ModelConnection(CardModel(profile))
     obj = json.loads(json.dumps(HOLDER))
     obj["card"].update(card_number=f"K{n:08d}", issue_date=issued.isoformat(),
-                       expiry_date=(issued + _dt.timedelta(days=90) if temporary
+                       expiry_date=(issued + _dt.timedelta(days=89) if temporary
                                     else issued.replace(year=issued.year + 10)).isoformat())
     if temporary:
         obj["card"]["card_type"] = "2"

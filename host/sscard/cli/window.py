@@ -177,6 +177,11 @@ def register(commands: Any) -> None:
     p.add_argument("application_id", type=int)
     p.add_argument("--card-number", required=True)
     p.add_argument("--card-id", required=True, help="card identification code, 32 hex digits")
+    p.add_argument("--issue-date", type=_dt.date.fromisoformat, default=None,
+                   help="issue date written on the card (default today)")
+    p.add_argument("--expiry-date", type=_dt.date.fromisoformat, default=None,
+                   help="expiry date written on the card, EF05 (default: issue date + 10 years, our assumption; "
+                   "pick-up refuses a card whose EF05 differs)")
     add("overdue", _overdue, "applications past the 30-working-day deadline (art. 11)")
     p = add("collect", _collect, "pick-up with social activation on the card (art. 12-13)", applicant=True)
     p.add_argument("card_number")
@@ -265,7 +270,8 @@ def _apply(args: argparse.Namespace) -> int:
 
 def _produce(args: argparse.Namespace) -> int:
     return _show(args, wf.record_production(_window(args), args.application_id, card_number=args.card_number,
-                                            card_id=args.card_id))
+                                            card_id=args.card_id, issue_date=args.issue_date,
+                                            expiry_date=args.expiry_date))
 
 
 def _overdue(args: argparse.Namespace) -> int:
@@ -404,10 +410,10 @@ def _demo(args: argparse.Namespace) -> int:
     registry = Registry(db)
     clock = FixedClock(args.today or _dt.date(2025, 3, 3))
 
-    def window(side: Side, name: str) -> Window:
-        return Window(registry, operator=f"demo-{name}", window_id=name, side=side, clock=clock)
+    def window(side: Side, name: str, bank: str | None = None) -> Window:
+        return Window(registry, operator=f"demo-{name}", window_id=name, side=side, clock=clock, bank=bank)
 
-    social, bank = window(Side.SOCIAL, "SG-window-1"), window(Side.BANK, "ICBC-counter")
+    social, bank = window(Side.SOCIAL, "SG-window-1"), window(Side.BANK, "ICBC-counter", "ICBC")
     hotline, hospital = window(Side.SOCIAL_PLATFORM, "12333-hotline"), window(Side.TERMINAL, "hospital-1")
 
     def card(n: int) -> tuple[ModelConnection, str]:
@@ -433,7 +439,8 @@ def _demo(args: argparse.Namespace) -> int:
     old, old_number = card(1)
     identity = ops(old, Side.SOCIAL).read_card_identity()
     assert app.application is not None and identity.card_id is not None
-    wf.record_production(social, app.application.id, card_number=old_number, card_id=identity.card_id)
+    wf.record_production(social, app.application.id, card_number=old_number, card_id=identity.card_id,
+                         expiry_date=identity.expiry_date)  # the card office records what it wrote in EF05
     step("pick-up, social function activated on the card (art. 12-13)",
          wf.collect_card(social, old_number, ops(old, Side.SOCIAL)))
     step("financial activation at the bank (art. 13)", wf.activate_financial(bank, old_number, ops(old, Side.BANK)))
@@ -452,7 +459,8 @@ def _demo(args: argparse.Namespace) -> int:
     new_identity = ops(new, Side.SOCIAL).read_card_identity()
     assert new_identity.card_id is not None
     clock.advance(days=20)
-    wf.record_production(social, replacement.application.id, card_number=new_number, card_id=new_identity.card_id)
+    wf.record_production(social, replacement.application.id, card_number=new_number, card_id=new_identity.card_id,
+                         expiry_date=new_identity.expiry_date)
     step("the new card is collected", wf.collect_card(social, new_number, ops(new, Side.SOCIAL)))
     step("the old card turns up at a terminal: card blocked", present_card(hospital, ops(old, Side.TERMINAL)))
     state = ops(old, Side.TERMINAL).read_card_identity()

@@ -79,6 +79,18 @@ class CardOutcomeUnknown(WindowError):
         self.journal_id = journal_id
 
 
+class SupersededMeanwhile(WindowError):
+    """The card did the command, but a loss report superseded the operation while it ran (SSC-WIN-28): nothing
+    is recorded now; the journal entry, superseded, is resolved with the card once the loss report is cancelled."""
+
+    def __init__(self, operation: str, journal_id: int) -> None:
+        super().__init__(f"card operation {operation} done on the card, but the card was reported lost meanwhile: "
+                         f"nothing recorded; journal #{journal_id} (superseded) is resolved with the card once the "
+                         "loss report is cancelled (art. 15)")
+        self.operation = operation
+        self.journal_id = journal_id
+
+
 # ------------------------------------------------------------------------------------------ rows
 
 
@@ -366,6 +378,8 @@ def mark(window: Window, journal_id: int, state: JournalState, error: BaseExcept
         with window.registry.transaction() as s:
             entry = s.get(JournalEntry, journal_id)
             assert entry is not None
+            if entry.state == JournalState.SUPERSEDED and state is not JournalState.FAILED:
+                return True  # superseded by a loss report meanwhile: it stays so (SSC-WIN-28)
             entry.state = state.value
             entry.updated_at = window.now()
             if state is JournalState.FAILED:
@@ -420,6 +434,12 @@ def _apply_effect_once(window: Window, journal_id: int, *, recovered: Mapping[st
         entry = s.get(JournalEntry, journal_id)
         if entry is None:
             raise NotFound(f"no journal entry #{journal_id}")
+        if entry.state == JournalState.SUPERSEDED:
+            # a loss report came while the command ran: its effect would undo the report's state, so it
+            # waits, superseded, for the card to be found (the card's evidence then shows it done)
+            entry.last_error = _short(f"{entry.last_error or 'superseded'}; the card answered the command after "
+                                      "the loss report")
+            raise SupersededMeanwhile(entry.operation, journal_id)
         return _apply_in(s, window, entry, recovered)
 
 
@@ -463,6 +483,8 @@ def record_done(window: Window, journal_id: int, operation: CardOp, *,
     (:class:`RegistryPending`) and :func:`sscard.window.resolve_pending` applies it later."""
     try:
         return apply_effect(window, journal_id, recovered=recovered)
+    except SupersededMeanwhile:
+        raise
     except Exception as exc:  # any failure here is kept for retry, then re-raised
         mark(window, journal_id, JournalState.CARD_DONE, exc)
         raise RegistryPending(operation.value, journal_id, exc) from exc

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sscard.holder import TEMPORARY_CARD_DAYS, temporary_card_expiry
 from sscard.window import _core as core
 from sscard.window.cardops import CardOp, CardOperations, Function
 from sscard.window.context import HOLDER, Applicant, Receipt, Side, Window
@@ -24,17 +25,8 @@ __all__ = [
     "expire_temporary_cards",
     "issue_temporary_card",
     "return_temporary_card",
-    "temporary_expiry",
 ]
 
-TEMPORARY_CARD_DAYS = 90
-"""Art. 19: a temporary card is valid 90 days."""
-
-
-def temporary_expiry(issued: _dt.date) -> _dt.date:
-    """Art. 19 (SSC-WIN-23): the last day a temporary card is valid: the issue day is its first day, so the
-    90th day is 89 days later (on day 91 it is refused)."""
-    return issued + _dt.timedelta(days=TEMPORARY_CARD_DAYS - 1)
 
 
 def issue_temporary_card(window: Window, ssn: str, card_ops: CardOperations, *, card_number: str,
@@ -74,7 +66,7 @@ def issue_temporary_card(window: Window, ssn: str, card_ops: CardOperations, *, 
                                 "person left without a card")
         today = window.today()
         card = Card(card_number=card_number, card_id=presented.card_id or "", person_id=person.id, application_id=None,
-                    kind="temporary", bank=None, issue_date=today, expiry_date=temporary_expiry(today),
+                    kind="temporary", bank=None, issue_date=today, expiry_date=temporary_card_expiry(today),
                     status=CardStatus.AWAITING_PICKUP.value, social=FunctionStatus.ISSUED.value,
                     financial=FunctionStatus.NONE.value, live_temp_person_id=person.id, ready_on=today, version=1)
         core.check_expiry(card, presented, 19)
