@@ -45,7 +45,6 @@ from sscard.window.errors import (
     WindowError,
 )
 from sscard.window.fees import Fee, FeeCase
-from sscard.window.operators import require_operator
 from sscard.window.models import (
     Application,
     AuditEntry,
@@ -56,6 +55,7 @@ from sscard.window.models import (
     JournalState,
     Person,
 )
+from sscard.window.operators import require_operator
 
 # Keys that must never reach the audit log or the journal (art. 24; no PIN ever).
 _FORBIDDEN_KEYS = frozenset({"pin", "new_pin", "old_pin", "ssn", "id_number", "social_security_number", "name"})

@@ -54,6 +54,7 @@ from sscard.window.cardops import CardEvidence, CardOp, CardOperations, Function
 from sscard.window.context import JournalView, Receipt, Window
 from sscard.window.errors import NotFound, OutcomeNeedsHolder, RuleViolation, WindowError
 from sscard.window.models import Card, CardStatus, JournalEntry, JournalState
+from sscard.window.operators import require_operator
 
 __all__ = ["Finding", "Verdict", "judge", "pending_operations", "resolve_pending"]
 
@@ -210,7 +211,7 @@ def resolve_pending(window: Window, journal_id: int, card_ops: CardOperations | 
             raise NotFound(f"no journal entry #{journal_id}")
         if entry.state not in _OPEN:
             raise WindowError(f"journal #{journal_id} is {entry.state}: nothing to resolve")
-        core.require_operator(s, window)
+        require_operator(s, window)
         card = s.get(Card, entry.card_id)
         assert card is not None
         if entry.state == JournalState.SUPERSEDED:

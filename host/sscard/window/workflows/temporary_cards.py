@@ -5,7 +5,6 @@ or the 90 days are over; 20 yuan when lost or damaged.
 
 from __future__ import annotations
 
-import datetime as _dt
 from typing import Any
 
 from sqlalchemy import select
