@@ -6,6 +6,11 @@ where it runs with ``--side`` (social window, bank counter, platform, terminal),
 act on the card read it from a PC/SC reader (``--reader``) with the issuer's ``--keys`` and/or the bank's
 ``--bank-keys``. A new PIN is read from standard input, never from the command line. ``--json`` prints the
 receipt. ``sscard window demo`` runs a whole scenario on reference-model cards in memory.
+
+Once the registry has operators (``operator-add``, the secret read from standard input), commands run with
+``--sign-in``: the operator's secret from ``$SSCARD_OPERATOR_SECRET`` or a prompt; the side and bank then come
+from the operator's record. Amounts the regulation does not set (the provincial card fee) are marked
+ASSUMED on every receipt until configured (``--fees FILE`` or ``--card-fee``).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import argparse
 import dataclasses
 import datetime as _dt
 import json
+import getpass
 import os
 import sys
 from collections.abc import Callable
@@ -40,6 +46,8 @@ from sscard.window import (
     TerminalVerdict,
     Window,
     WorkingDayCalendar,
+    add_operator,
+    sign_in,
 )
 from sscard.window import workflows as wf
 from sscard.window.journal import pending_operations, resolve_pending
@@ -47,6 +55,7 @@ from sscard.window.queries import audit_entries, card_status, person_cards
 from sscard.window.terminal import present_card
 
 DB_ENV = "SSCARD_WINDOW_DB"
+SECRET_ENV = "SSCARD_OPERATOR_SECRET"
 
 
 # ------------------------------------------------------------------------------------------ common options
@@ -62,6 +71,9 @@ def _common() -> argparse.ArgumentParser:
                    help="where this runs: social window (default), bank counter, platform channel, terminal")
     g.add_argument("--operator", default=os.environ.get("USER", "operator"), help="operator id (audit log)")
     g.add_argument("--window-id", default="cli", help="window id (audit log)")
+    g.add_argument("--sign-in", action="store_true",
+                   help=f"sign in as --operator (secret from ${SECRET_ENV} or a prompt); needed once the registry "
+                   "has operators")
     g.add_argument("--counter-bank", default=None, help="the bank of a bank counter")
     g.add_argument("--today", type=_dt.date.fromisoformat, default=None, help="fix the date (YYYY-MM-DD)")
     g.add_argument("--holidays", type=Path, default=None, help="working-day calendar (TOML: holidays, workdays)")
@@ -90,16 +102,26 @@ def _applicant(args: argparse.Namespace) -> Applicant:
     return Applicant(ActorRole(args.role), args.relationship, args.agent_id, args.proof)
 
 
+def _fees(args: argparse.Namespace) -> FeeSchedule:
+    try:
+        if args.fees is not None:
+            return FeeSchedule.load(args.fees)
+        if args.card_fee is not None:
+            return FeeSchedule(card_fee=args.card_fee, source="--card-fee")
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+    return FeeSchedule()
+
+
 def _window(args: argparse.Namespace) -> Window:
     registry = Registry(args.db)
     calendar = WorkingDayCalendar.load(args.holidays) if args.holidays else WorkingDayCalendar()
     clock = FixedClock(args.today) if args.today else SystemClock()
-    if args.fees is not None:
-        fees = FeeSchedule.load(args.fees)
-    elif args.card_fee is not None:
-        fees = FeeSchedule(card_fee=args.card_fee, source="--card-fee")
-    else:
-        fees = FeeSchedule()
+    fees = _fees(args)
+    if args.sign_in:
+        secret = os.environ.get(SECRET_ENV) or getpass.getpass(f"secret of operator {args.operator}: ")
+        return sign_in(registry, args.operator, secret, window_id=args.window_id, clock=clock, calendar=calendar,
+                       fees=fees)
     return Window(registry, operator=args.operator, window_id=args.window_id, side=Side(args.side),
                   bank=args.counter_bank, clock=clock, calendar=calendar, fees=fees)
 
@@ -164,6 +186,12 @@ def register(commands: Any) -> None:
         return p
 
     add("init", _init, "create or migrate the registry database")
+    p = add("operator-add", _operator_add, "enter a window operator; the secret is read from standard input "
+            "(art. 24)")
+    p.add_argument("new_operator", metavar="OPERATOR")
+    p.add_argument("--works-at", choices=[s.value for s in Side if s is not Side.TERMINAL], required=True,
+                   help="the side the operator works at")
+    p.add_argument("--works-for-bank", default=None, help="the bank of a bank operator")
     p = add("register", _register, "register a person (art. 9)")
     p.add_argument("ssn")
     p.add_argument("name")
@@ -209,6 +237,10 @@ def register(commands: Any) -> None:
             applicant=True)
     p.add_argument("card_number")
     p.add_argument("--reason", choices=[r.value for r in CancellationReason], required=True)
+    p = add("cancel-application", _cancel_application, "cancellation of a person without a card in use: the "
+            "open application and an uncollected card (art. 18)", applicant=True)
+    p.add_argument("application_id", type=int)
+    p.add_argument("--reason", choices=[r.value for r in CancellationReason], required=True)
     p = add("close-bank", _close_bank, "cancellation, step 2: bank settlement, card blocked (art. 18)",
             applicant=True)
     p.add_argument("card_number")
@@ -248,6 +280,20 @@ def register(commands: Any) -> None:
                    help="the holder gives the new PIN of an interrupted PIN reset again: read from standard input "
                         "(implies --holder-present)")
     add("demo", _demo, "a short window scenario on reference-model cards (no reader needed)")
+
+
+def _operator_add(args: argparse.Namespace) -> int:
+    secret = sys.stdin.readline().rstrip("\n")
+    if not secret:
+        raise CliError("operator-add reads the operator's secret from standard input (one line)")
+    registry = Registry(args.db)
+    try:
+        add_operator(registry, args.new_operator, secret, side=Side(args.works_at), bank=args.works_for_bank)
+    finally:
+        registry.dispose()
+    print(f"operator {args.new_operator} entered ({args.works_at}"
+          f"{', ' + args.works_for_bank if args.works_for_bank else ''}); the secret is kept as a scrypt hash")
+    return 0
 
 
 def _init(args: argparse.Namespace) -> int:
@@ -317,6 +363,11 @@ def _exchange(args: argparse.Namespace) -> int:
 def _settle_medical(args: argparse.Namespace) -> int:
     return _show(args, wf.settle_medical_account(_window(args), args.card_number, CancellationReason(args.reason),
                                                  applicant=_applicant(args)))
+
+
+def _cancel_application(args: argparse.Namespace) -> int:
+    return _show(args, wf.cancel_application(_window(args), args.application_id, CancellationReason(args.reason),
+                                             applicant=_applicant(args)))
 
 
 def _close_bank(args: argparse.Namespace) -> int:
@@ -409,9 +460,11 @@ def _demo(args: argparse.Namespace) -> int:
     db = args.db if args.db != os.environ.get(DB_ENV, DEFAULT_URL) else "sqlite://"
     registry = Registry(db)
     clock = FixedClock(args.today or _dt.date(2025, 3, 3))
+    fees = _fees(args)
 
     def window(side: Side, name: str, bank: str | None = None) -> Window:
-        return Window(registry, operator=f"demo-{name}", window_id=name, side=side, clock=clock, bank=bank)
+        return Window(registry, operator=f"demo-{name}", window_id=name, side=side, clock=clock, bank=bank,
+                      fees=fees)
 
     social, bank = window(Side.SOCIAL, "SG-window-1"), window(Side.BANK, "ICBC-counter", "ICBC")
     hotline, hospital = window(Side.SOCIAL_PLATFORM, "12333-hotline"), window(Side.TERMINAL, "hospital-1")
