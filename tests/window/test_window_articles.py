@@ -726,6 +726,7 @@ def test_art17_assumed_fees_are_marked_and_configurable(world: World) -> None:
     receipt = apply_for_exchange(world.social, issued.card_number, ExchangeReason.HOLDER_REQUEST)
     assert receipt.fee is not None and receipt.fee.assumed
     assert "assumed" in receipt.to_json()["fee"]["basis"].lower()
+    assert fees_charged(world.social, issued.ssn)[-1][3].startswith("[assumed amount]")  # the fee record too
     configured = world.window(Side.SOCIAL, "SG-FEES", fees=FeeSchedule(card_fee=2500, source="city price list"))
     other = world.issued()
     paid = apply_for_exchange(configured, other.card_number, ExchangeReason.HOLDER_REQUEST)

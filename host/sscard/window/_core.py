@@ -313,7 +313,7 @@ def charge(s: Session, window: Window, person_id: int, fee: Fee, case: FeeCase, 
            application_id: int | None = None) -> None:
     s.add(FeeCharge(person_id=person_id, card_id=card_id, application_id=application_id, fee_case=case.value,
                     amount=fee.amount, article=fee.article,
-                    reason=(f"{fee.reason} [assumed amount]" if fee.assumed else fee.reason)[:120],
+                    reason=(f"[assumed amount] {fee.reason}" if fee.assumed else fee.reason)[:120],
                     charged_at=window.now(),
                     window_id=window.window_id))
 

@@ -165,7 +165,8 @@ def card_fee(case: FeeCase, *, damage: Damage | None = None, issue_date: _dt.dat
         return card(17, "exchange on the holder's own request: outside the warranty")
     if case in (FeeCase.EXCHANGE_DATA_CHANGE, FeeCase.EXCHANGE_APPEARANCE):
         return card(22 if case is FeeCase.EXCHANGE_APPEARANCE else 17,
-                    "exchange for changed data or appearance: not a quality defect")
+                    "exchange for changed data or appearance: not a quality defect (our reading: the warranty "
+                    "covers quality defects only)")
     # exchange for damage
     if damage is None:
         raise ValueError("an exchange for damage needs the kind of damage")

@@ -155,9 +155,12 @@ def record_production(window: Window, application_id: int, *, card_number: str, 
         late = today > app.deadline
         note = (f"LATE: due {app.deadline.isoformat()}, {window.calendar.working_days_between(app.deadline, today)} "
                 "working days over (art. 11)" if late else f"on time (due {app.deadline.isoformat()})")
+        notes = (note,) if expiry_date is not None else (
+            note, f"expiry {card.expiry_date.isoformat()}: ASSUMED ({CARD_VALIDITY_YEARS} years; the regulation sets "
+            "no validity and none was given): pick-up refuses the card if its EF05 says otherwise")
         audit_id = core.audit(s, window, "record_production", article=11, clause="SSC-WIN-3", person_id=person.id,
                               card_id=card.id, application_id=app.id, detail={"late": late})
-        return common.receipt(s, "record_production", audit_id, card=card, application=app, notes=(note,))
+        return common.receipt(s, "record_production", audit_id, card=card, application=app, notes=notes)
 
 
 def overdue_applications(window: Window) -> list[ApplicationView]:
