@@ -18,8 +18,8 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as _dt
-import json
 import getpass
+import json
 import os
 import sys
 from collections.abc import Callable

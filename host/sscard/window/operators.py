@@ -66,6 +66,8 @@ def add_operator(registry: Registry, operator: str, secret: str, *, side: Side, 
     if side in (Side.BANK, Side.BANK_PLATFORM) and not bank:
         raise WindowError("bank: a bank operator names the bank they work for")
     with registry.transaction() as s:
+        if s.scalars(select(Operator.id).where(Operator.operator == operator)).first() is not None:
+            raise WindowError(f"operator {operator!r} exists already")
         s.add(Operator(operator=operator, side=side.value, bank=bank, secret=hash_secret(secret), active=True,
                        created_at=_now(), session_hash=None, signed_in_at=None))
 
@@ -84,6 +86,10 @@ def sign_in(registry: Registry, operator: str, secret: str, *, window_id: str, *
     """Check the operator's secret and return the :class:`Window` they act at (side and bank from their
     record; ``window`` passes the other Window fields: clock, calendar, fees, partner banks). A new sign-in
     ends the operator's previous session. Raises :class:`AuthenticationFailed`."""
+    fixed = sorted({"operator", "side", "bank", "signed_in", "registry"} & set(window))
+    if fixed:
+        raise WindowError(f"sign_in: {', '.join(fixed)} come from the operator's record and the sign-in, not from "
+                          "the caller")
     with registry.transaction() as s:
         row = s.scalars(select(Operator).where(Operator.operator == operator)).one_or_none()
         # an unknown operator costs the same scrypt as a known one, and gets the same answer

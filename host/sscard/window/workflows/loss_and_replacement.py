@@ -81,10 +81,11 @@ def report_loss(window: Window, card_number: str, function: Function, *, formal:
         card = common.claim_card(s, card_number, expected_version)
         person = common.person_by_id(s, card.person_id)
         core.check_bank(window, card)
+        # first what the card operation in flight did, if the card answered it (it may end the card)
+        notes: list[str] = core.supersede_open_operations(s, window, card, f"the {function.value} loss report")
         if card.status != CardStatus.ACTIVE:
             raise RuleViolation(14, "SSC-WIN-6", f"card {card.card_number} is {card.status}: only a card in use "
                                 "can be reported lost")
-        notes: list[str] = core.supersede_open_operations(s, window, card, f"the {function.value} loss report")
         current = FunctionStatus(card.social if function is Function.SOCIAL else card.financial)
         if current is FunctionStatus.NONE:
             raise RuleViolation(19, "SSC-WIN-13", "a temporary card has no financial function")
