@@ -657,6 +657,9 @@ def test_art24_operators_sign_in(world: World) -> None:
     with pytest.raises(RuleViolation) as e:  # once operators exist, a window acts only for a signed-in one
         world.person()
     assert "sign" in refused(24, e)
+    with pytest.raises(RuleViolation) as e:  # nor read the audit trail
+        audit_entries(world.social)
+    refused(24, e)
     with pytest.raises(AuthenticationFailed):
         sign_in(world.registry, "op-li", "wrong", window_id="SG-9")
     with pytest.raises(AuthenticationFailed):

@@ -158,6 +158,7 @@ def judge(operation: CardOp, function: Function | None, before: CardEvidence | N
 def pending_operations(window: Window) -> list[JournalView]:
     """Journal entries not finished (pending, card_done or needs_holder), oldest first."""
     with window.registry.transaction() as s:
+        require_operator(s, window)
         rows = s.execute(select(JournalEntry, Card.card_number).join(Card, Card.id == JournalEntry.card_id)
                          .where(JournalEntry.state.in_(_OPEN)).order_by(JournalEntry.id)).all()
         return [JournalView(e.id, number, e.operation, e.function, e.effect, e.state, e.operator, e.window_id,
