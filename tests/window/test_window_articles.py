@@ -643,6 +643,11 @@ def test_art24_audit_contents_checked_not_only_field_names(world: World) -> None
     with pytest.raises(RuleViolation) as e:
         apply_for_replacement(world.social, issued.card_number, bank_loss_receipt=issued.ssn)
     refused(24, e)
+    with pytest.raises(RuleViolation) as e:  # an ID typed where the relationship goes
+        apply_for_replacement(world.social, issued.card_number, bank_loss_receipt="ICBC-LR-9",
+                              applicant=Applicant(ActorRole.AGENT, "440203199001011234", "440203197001011234",
+                                                  "power of attorney #8"))
+    assert "actor.relationship" in refused(24, e)
     with world.registry.engine.connect() as conn:
         dump = "\n".join(repr(tuple(row)) for table in inspect(conn).get_table_names()
                          for row in conn.execute(text(f"SELECT * FROM {table}")) if table != "persons")

@@ -246,6 +246,7 @@ def audit(s: Session, window: Window, action: str, *, article: int | None, claus
     if reason:
         _check_detail(reason, "reason")
     actor = actor or {}
+    _check_detail(dict(actor), "actor")
     entry = AuditEntry(
         at=window.now(), operator=window.operator, window_id=window.window_id, side=window.side.value,
         action=action, article=article, clause=clause, person_id=person_id, card_id=card_id,
