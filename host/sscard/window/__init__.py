@@ -15,7 +15,7 @@ sessions, :class:`FakeCardOperations` for tests) and a journal that keeps card a
 Refusals are :class:`RuleViolation` (``art. N (SSC-WIN-n): …``), races :class:`ConflictError`.
 """
 
-from sscard.window._core import CardOutcomeUnknown
+from sscard.window._core import CardOutcomeUnknown, SupersededMeanwhile
 from sscard.window.calendar import WorkingDayCalendar
 from sscard.window.cardops import (
     CardEvidence,
@@ -130,6 +130,7 @@ __all__ = [
     "SessionCardOperations",
     "Side",
     "SignIn",
+    "SupersededMeanwhile",
     "SystemClock",
     "TerminalVerdict",
     "Window",

@@ -51,6 +51,9 @@ def present_card(window: Window, card_ops: CardOperations) -> TerminalVerdict:
     for operation, function in steps:
         try:
             receipts.append(core.run_card_step(window, card_ops, _plan(number, operation, function, blacklist)))
+        except core.SupersededMeanwhile as exc:  # blocked on the card; recorded when the entry is resolved
+            incomplete += (f"; {operation.value} recorded later (journal #{exc.journal_id}, superseded by a loss "
+                           "report)")
         except WindowError as exc:
             if not receipts:
                 raise
