@@ -769,3 +769,22 @@ def test_art14_a_loss_report_while_a_command_runs_is_not_undone(world: World) ->
     done = resolve_pending(bank, entry.id, world.ops(issued.card, Side.BANK))  # the card shows it was done
     assert done is not None and done.card is not None and done.card.financial == "active"
     assert pending_operations(bank) == []
+
+
+@pytest.mark.clause("SSC-WIN-28", "SSC-WIN-7")
+def test_art14_a_terminal_block_overtaken_by_a_loss_report(world: World) -> None:
+    from sscard.window import FakeCardOperations, pending_operations
+
+    issued = world.issued(financial=True)
+    report_loss(world.social_platform, issued.card_number, Function.SOCIAL, formal=False)
+
+    class SlowCard(FakeCardOperations):
+        def block_application(self, function: Function) -> None:  # the bank hears of the loss meanwhile
+            if function is Function.SOCIAL:
+                report_loss(world.bank_platform, issued.card_number, Function.FINANCIAL, formal=False)
+            super().block_application(function)
+
+    verdict = present_card(world.terminal, SlowCard(issued.card))
+    assert not verdict.usable and "recorded later" in verdict.reason
+    assert issued.card.social is Lifecycle.BLOCKED and issued.card.financial is Lifecycle.BLOCKED
+    assert [e.state for e in pending_operations(world.social)] == ["superseded"]

@@ -12,7 +12,8 @@ citing the article of the Shaoguan social security card regulation (2018) it imp
 
 Card commands go through :class:`CardOperations` (:class:`SessionCardOperations` over the host library's
 sessions, :class:`FakeCardOperations` for tests) and a journal that keeps card and registry consistent.
-Refusals are :class:`RuleViolation` (``art. N (SSC-WIN-n): …``), races :class:`ConflictError`.
+Refusals are :class:`RuleViolation` (``art. N (SSC-WIN-n): …``), races :class:`ConflictError`. Once a
+registry has operators (:func:`add_operator`), windows come from :func:`sign_in` (art. 24, SSC-WIN-26).
 """
 
 from sscard.window._core import CardOutcomeUnknown, SupersededMeanwhile
