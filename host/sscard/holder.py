@@ -15,7 +15,7 @@ naming the field the way the holder file spells it::
 - dates: real calendar dates (``2023-02-30`` is refused), ISO ``YYYY-MM-DD`` or ``YYYYMMDD``;
 - codes: sex ``1``/``2`` (GB/T 2261.1), ethnicity GB 3304 ``01``-``56`` plus ``97`` (other) and ``98``
   (naturalised foreigner), division codes 6 digits with a GB/T 2260 province prefix;
-- card: type ``1`` (regular) or ``2`` (temporary: expires 90 days after issue, art. 19, and has no
+- card: type ``1`` (regular) or ``2`` (temporary: valid 90 days counting the issue day, art. 19, and has no
   financial application), specification version matching the access profile, card number 8 characters
   and a check character (digits and capital letters), expiry after issue;
 - PIN 4-12 digits, try limit 1-15.
@@ -65,6 +65,14 @@ ETHNICITY_CODES = frozenset({f"{n:02d}" for n in range(1, 57)} | {"97", "98"})
 _GB11643_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _GB11643_CHECK = "10X98765432"
 TEMPORARY_CARD_DAYS = 90
+"""Art. 19: a temporary card is valid 90 days."""
+
+
+def temporary_card_expiry(issue: _dt.date) -> _dt.date:
+    """The expiry date of a temporary card issued on ``issue`` (art. 19): an expiry date is the last day the card
+    is valid, and the issue day is the first of the 90, so it is 89 days after issue (on day 91 the card is
+    refused)."""
+    return issue + _dt.timedelta(days=TEMPORARY_CARD_DAYS - 1)
 _SEX = {"1": "male", "2": "female"}
 _SEX_PROBLEM = "not 1 (male) or 2 (female)"
 _ETHNICITY_PROBLEM = "not a GB 3304 code (01-56, 97, 98)"
@@ -324,9 +332,9 @@ def _check_card_number(number: Any) -> str:
 def _card_dates(issue: _dt.date, expiry: _dt.date, card_type: str) -> None:
     if expiry <= issue:
         raise _fail("card.expiry_date", f"{expiry.isoformat()} is not after the issue date {issue.isoformat()}")
-    if card_type == "2" and expiry != issue + _dt.timedelta(days=TEMPORARY_CARD_DAYS):
-        raise _fail("card.expiry_date", f"a temporary card expires {TEMPORARY_CARD_DAYS} days after issue "
-                                        f"({(issue + _dt.timedelta(days=TEMPORARY_CARD_DAYS)).isoformat()})")
+    if card_type == "2" and expiry != temporary_card_expiry(issue):
+        raise _fail("card.expiry_date", f"a temporary card is valid {TEMPORARY_CARD_DAYS} days counting the issue "
+                                        f"day: its expiry date is {temporary_card_expiry(issue).isoformat()}")
 
 
 def _card_rules(v: _Fields) -> None:

@@ -99,9 +99,13 @@ def test_bad_holder_data_is_refused_with_the_field_named(section: str, field: st
 @pytest.mark.clause("SSC-FILE-1")
 def test_temporary_card_rules() -> None:
     raw = _raw_with("card", "card_type", "2")
-    with pytest.raises(HolderDataError, match="card.expiry_date: a temporary card expires 90 days after issue"):
+    with pytest.raises(HolderDataError, match="card.expiry_date: a temporary card is valid 90 days counting the "
+                       "issue day: its expiry date is 2024-03-30"):
         parse_personalisation_data(raw)
-    raw["card"]["expiry_date"] = "2024-03-31"
+    raw["card"]["expiry_date"] = "2024-03-31"  # day 91
+    with pytest.raises(HolderDataError, match="card.expiry_date"):
+        parse_personalisation_data(raw)
+    raw["card"]["expiry_date"] = "2024-03-30"
     with pytest.raises(HolderDataError, match="finance: a temporary card has no financial application"):
         parse_personalisation_data(raw)
     del raw["finance"]

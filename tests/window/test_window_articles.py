@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as _dt
 
 import pytest
-from window_helpers import MONDAY, World
+from window_helpers import MONDAY, World, make_ssn
 
 from sscard.spec_tables import Lifecycle
 from sscard.window import (
@@ -15,6 +15,7 @@ from sscard.window import (
     CancellationReason,
     Damage,
     ExchangeReason,
+    FeeCase,
     Function,
     RuleViolation,
     Side,
@@ -26,6 +27,7 @@ from sscard.window import (
     apply_for_replacement,
     audit_entries,
     cancel_loss,
+    card_fee,
     card_status,
     close_bank_account,
     collect_card,
@@ -37,6 +39,7 @@ from sscard.window import (
     present_card,
     production_deadline,
     record_production,
+    register_person,
     report_loss,
     reset_pin,
     restore_application,
@@ -406,7 +409,7 @@ def test_art19_temporary_card(world: World) -> None:
                                    hospital_certificate="H-1")
     assert receipt.card is not None and receipt.fee is not None
     assert receipt.fee.amount == 0 and receipt.card.financial == "none"
-    assert receipt.card.expiry_date == MONDAY + _dt.timedelta(days=90)
+    assert receipt.card.expiry_date == MONDAY + _dt.timedelta(days=89)
     assert temp.social is Lifecycle.ACTIVE
     assert present_card(world.terminal, world.ops(temp, Side.TERMINAL)).usable
     with pytest.raises(RuleViolation) as e:
@@ -492,3 +495,296 @@ def test_pin_refused_on_a_lost_card(world: World) -> None:
     with pytest.raises(RuleViolation) as e:
         unblock_pin(world.social, issued.card_number, world.ops(issued.card))
     refused(14, e)
+
+
+# ------------------------------------------------------------------------------------------ issue 14: defects
+
+
+@pytest.mark.clause("SSC-WIN-18")
+def test_art14_no_financial_activation_after_a_loss_report(world: World) -> None:
+    issued = world.issued()  # social active, financial not yet activated
+    report_loss(world.social_platform, issued.card_number, Function.SOCIAL, formal=False)
+    with pytest.raises(RuleViolation) as e:
+        activate_financial(world.bank, issued.card_number, world.ops(issued.card, Side.BANK))
+    assert "no function may be used" in refused(14, e)
+    assert issued.card.financial is Lifecycle.ISSUED
+    assert card_status(world.social, issued.card_number).financial == "issued"
+
+
+@pytest.mark.clause("SSC-WIN-19")
+def test_art15_cancelling_a_loss_report_restores_the_prior_state(world: World) -> None:
+    issued = world.issued()  # the financial function was never switched on
+    report_loss(world.bank_platform, issued.card_number, Function.FINANCIAL, formal=False)
+    report_loss(world.bank, issued.card_number, Function.FINANCIAL, formal=True)
+    receipt = cancel_loss(world.bank, issued.card_number, Function.FINANCIAL, world.ops(issued.card, Side.BANK))
+    assert receipt.card is not None and receipt.card.financial == "issued" and receipt.card.blacklist == ()
+    activate_financial(world.bank, issued.card_number, world.ops(issued.card, Side.BANK))  # not refused for good
+    assert issued.card.financial is Lifecycle.ACTIVE
+    # an active function comes back active
+    report_loss(world.social_platform, issued.card_number, Function.SOCIAL, formal=False)
+    again = cancel_loss(world.social, issued.card_number, Function.SOCIAL, world.ops(issued.card))
+    assert again.card is not None and (again.card.social, again.card.financial) == ("active", "active")
+
+
+@pytest.mark.clause("SSC-WIN-20")
+def test_art18_an_uncollected_card_or_open_application_can_be_cancelled(world: World) -> None:
+    from sscard.window import cancel_application
+
+    ssn = world.person()
+    app = apply_for_card(world.social, ssn, bank="ICBC").application
+    assert app is not None
+    card = world.produce(app.id)  # awaiting pick-up, never collected
+    spouse = Applicant(ActorRole.HOUSEHOLD, "spouse", "440203196001011238", "household register")
+    with pytest.raises(RuleViolation) as e:  # the bank does not cancel at the social side's place
+        cancel_application(world.bank, app.id, CancellationReason.DEATH, applicant=spouse)
+    refused(18, e)
+    receipt = cancel_application(world.social, app.id, CancellationReason.DEATH, applicant=spouse)
+    assert receipt.application is not None and receipt.application.status == "cancelled"
+    assert card_status(world.social, card.card_number).status == "cancelled"
+    assert "card:cancelled" in card_status(world.social, card.card_number).blacklist
+    # an application not produced yet
+    other = world.person()
+    pending = apply_for_card(world.social, other, bank="ICBC").application
+    assert pending is not None
+    done = cancel_application(world.social, pending.id, CancellationReason.EMIGRATION)
+    assert done.application is not None and done.application.status == "cancelled"
+    apply_for_card(world.social, other, bank="ICBC")  # nothing open any more
+
+
+@pytest.mark.clause("SSC-WIN-20")
+def test_art18_cancellation_closes_a_pending_exchange(world: World) -> None:
+    issued = world.issued(financial=True)
+    exchange = apply_for_exchange(world.social, issued.card_number, ExchangeReason.DATA_CHANGE).application
+    assert exchange is not None
+    new = world.produce(exchange.id)
+    settle_medical_account(world.social, issued.card_number, CancellationReason.EMIGRATION)
+    close_bank_account(world.bank, issued.card_number, world.ops(issued.card, Side.BANK))
+    assert card_status(world.social, new.card_number).status == "cancelled"
+    apply_for_card(world.social, issued.ssn, bank="ICBC")  # no live card, no open application
+
+
+@pytest.mark.clause("SSC-WIN-21")
+def test_art18_a_loss_report_after_settlement_keeps_it(world: World) -> None:
+    issued = world.issued(financial=True)
+    settle_medical_account(world.social, issued.card_number, CancellationReason.EMIGRATION)
+    report_loss(world.social, issued.card_number, Function.SOCIAL, formal=True)  # lost meanwhile
+    receipt = close_bank_account(world.bank, issued.card_number)  # the card is gone: blacklisted
+    assert receipt.card is not None and receipt.card.status == "cancelled"
+
+
+@pytest.mark.clause("SSC-WIN-22")
+def test_art19_no_temporary_card_while_only_an_exchange_is_pending(world: World) -> None:
+    issued = world.issued()
+    apply_for_exchange(world.social, issued.card_number, ExchangeReason.DATA_CHANGE)
+    temp = world.new_card(temporary=True)
+    with pytest.raises(RuleViolation) as e:
+        issue_temporary_card(world.social, issued.ssn, world.ops(temp), card_number=temp.card_number,
+                             hospital_certificate="H-1")
+    assert issued.card_number in refused(19, e)
+
+
+@pytest.mark.clause("SSC-WIN-23")
+def test_art19_temporary_card_unusable_on_day_91(world: World) -> None:
+    ssn = world.person()
+    apply_for_card(world.social, ssn, bank="ICBC")
+    temp = world.new_card(temporary=True)
+    receipt = issue_temporary_card(world.social, ssn, world.ops(temp), card_number=temp.card_number,
+                                   hospital_certificate="H-1")
+    assert receipt.card is not None and receipt.card.expiry_date == MONDAY + _dt.timedelta(days=89)
+    world.clock.set(MONDAY + _dt.timedelta(days=89))  # day 90 (the issue day is day 1)
+    assert present_card(world.terminal, world.ops(temp, Side.TERMINAL)).usable
+    world.clock.advance(days=1)  # day 91
+    verdict = present_card(world.terminal, world.ops(temp, Side.TERMINAL))
+    assert not verdict.usable and "expired" in verdict.reason
+
+
+@pytest.mark.clause("SSC-WIN-24")
+def test_art19_registry_expiry_compared_with_the_card(world: World) -> None:
+    ssn = world.person()
+    app = apply_for_card(world.social, ssn, bank="ICBC").application
+    assert app is not None
+    temp = world.new_card(temporary=True)
+    temp.expiry_date = MONDAY + _dt.timedelta(days=365)  # EF05 says a year
+    with pytest.raises(RuleViolation) as e:
+        issue_temporary_card(world.social, ssn, world.ops(temp), card_number=temp.card_number,
+                             hospital_certificate="H-1")
+    assert "expiry" in refused(19, e)
+    temp.expiry_date = MONDAY + _dt.timedelta(days=89)
+    issue_temporary_card(world.social, ssn, world.ops(temp), card_number=temp.card_number,
+                         hospital_certificate="H-1")
+    temp.expiry_date = MONDAY + _dt.timedelta(days=200)  # a card rewritten outside the registry
+    verdict = present_card(world.terminal, world.ops(temp, Side.TERMINAL))
+    assert not verdict.usable and "expiry" in verdict.reason
+    # a regular card: the expiry recorded at production is the one on the card
+    card = world.new_card()
+    card.expiry_date = _dt.date(2030, 1, 1)
+    record_production(world.social, app.id, card_number=card.card_number, card_id=card.card_id,
+                      expiry_date=_dt.date(2035, 3, 3))
+    with pytest.raises(RuleViolation) as e:
+        collect_card(world.social, card.card_number, world.ops(card))
+    assert "2030-01-01" in str(e.value)
+
+
+@pytest.mark.clause("SSC-WIN-25")
+def test_art24_audit_contents_checked_not_only_field_names(world: World) -> None:
+    from sqlalchemy import inspect, text
+
+    ssn = world.person()
+    apply_for_card(world.social, ssn, bank="ICBC")
+    temp = world.new_card(temporary=True)
+    for typed in ("肺炎 440203199001011234", "440203199001011234", "pneumonia, admitted 3 March"):
+        with pytest.raises(RuleViolation) as e:
+            issue_temporary_card(world.social, ssn, world.ops(temp), card_number=temp.card_number,
+                                 hospital_certificate=typed)
+        assert "hospital_certificate" in refused(24, e)
+    issued = world.issued()
+    report_loss(world.social, issued.card_number, Function.SOCIAL, formal=True)
+    report_loss(world.bank, issued.card_number, Function.FINANCIAL, formal=True)
+    with pytest.raises(RuleViolation) as e:
+        apply_for_replacement(world.social, issued.card_number, bank_loss_receipt=issued.ssn)
+    refused(24, e)
+    with pytest.raises(RuleViolation) as e:  # an ID typed where the relationship goes
+        apply_for_replacement(world.social, issued.card_number, bank_loss_receipt="ICBC-LR-9",
+                              applicant=Applicant(ActorRole.AGENT, "440203199001011234", "440203197001011234",
+                                                  "power of attorney #8"))
+    assert "actor.relationship" in refused(24, e)
+    with world.registry.engine.connect() as conn:
+        dump = "\n".join(repr(tuple(row)) for table in inspect(conn).get_table_names()
+                         for row in conn.execute(text(f"SELECT * FROM {table}")) if table != "persons")
+    assert "440203199001011234" not in dump and "肺炎" not in dump and issued.ssn not in dump
+
+
+@pytest.mark.clause("SSC-WIN-26")
+def test_art24_operators_sign_in(world: World) -> None:
+    from sscard.window import AuthenticationFailed, Window, add_operator, sign_in
+
+    add_operator(world.registry, "op-li", "correct horse battery", side=Side.SOCIAL)
+    with pytest.raises(RuleViolation) as e:  # once operators exist, a window acts only for a signed-in one
+        world.person()
+    assert "sign" in refused(24, e)
+    with pytest.raises(RuleViolation) as e:  # nor read the audit trail
+        audit_entries(world.social)
+    refused(24, e)
+    with pytest.raises(AuthenticationFailed):
+        sign_in(world.registry, "op-li", "wrong", window_id="SG-9")
+    with pytest.raises(AuthenticationFailed):
+        sign_in(world.registry, "op-nobody", "correct horse battery", window_id="SG-9")
+    window = sign_in(world.registry, "op-li", "correct horse battery", window_id="SG-9", clock=world.clock)
+    assert isinstance(window, Window) and window.side is Side.SOCIAL
+    ssn = make_ssn(_dt.date(1990, 5, 5), 901)
+    register_person(window, ssn, "李四", photo_on_file=True)
+    apply_for_card(window, ssn, bank="ICBC")
+    assert {a.operator for a in audit_entries(window)} >= {"op-li"}
+    import dataclasses
+
+    forged = dataclasses.replace(window, operator="op-zhang")
+    with pytest.raises(RuleViolation) as e:
+        register_person(forged, make_ssn(_dt.date(1990, 5, 6), 902), "王五")
+    refused(24, e)
+    with world.registry.engine.connect() as conn:
+        from sqlalchemy import text
+
+        rows = [repr(tuple(r)) for r in conn.execute(text("SELECT * FROM operators"))]
+    assert rows and not any("correct horse" in r for r in rows)
+
+
+@pytest.mark.clause("SSC-WIN-27")
+def test_art24_a_bank_acts_on_its_own_cards_only(world: World) -> None:
+    issued = world.issued(financial=True)  # an ICBC card
+    boc = world.window(Side.BANK, "BOC-SG-1", bank="BOC")
+    with pytest.raises(RuleViolation) as e:
+        report_loss(boc, issued.card_number, Function.FINANCIAL, formal=True)
+    assert "ICBC" in refused(24, e)
+    anonymous = world.window(Side.BANK, "BANK-?")
+    with pytest.raises(RuleViolation) as e:
+        report_loss(anonymous, issued.card_number, Function.FINANCIAL, formal=True)
+    refused(24, e)
+    report_loss(world.bank, issued.card_number, Function.FINANCIAL, formal=True)
+
+
+@pytest.mark.clause("SSC-WIN-28")
+def test_art14_a_loss_report_is_always_possible(world: World) -> None:
+    from sscard.errors import CardConnectionError
+    from sscard.window import CardOutcomeUnknown, pending_operations, resolve_pending
+
+    issued = world.issued()
+    issued.card.pin_blocked[Function.SOCIAL] = True
+    ops = world.ops(issued.card)
+    ops.fail_next("unblock_pin", CardConnectionError("reader: card removed"))
+    with pytest.raises(CardOutcomeUnknown) as unknown:
+        unblock_pin(world.social, issued.card_number, ops)
+    receipt = report_loss(world.social_platform, issued.card_number, Function.SOCIAL, formal=False)
+    assert any(f"#{unknown.value.journal_id}" in n for n in receipt.notes)
+    [entry] = [p for p in pending_operations(world.social) if p.id == unknown.value.journal_id]
+    assert entry.state == "superseded"
+    with pytest.raises(RuleViolation) as e:  # its outcome waits for the card to be found
+        resolve_pending(world.social, entry.id, world.ops(issued.card))
+    refused(14, e)
+    report_loss(world.social, issued.card_number, Function.SOCIAL, formal=True)  # no lock left on the card
+    cancel_loss(world.social, issued.card_number, Function.SOCIAL, world.ops(issued.card))  # found again
+    assert resolve_pending(world.social, entry.id, world.ops(issued.card)) is None  # the PIN is still blocked
+    assert pending_operations(world.social) == []
+
+
+@pytest.mark.clause("SSC-WIN-29")
+def test_art17_assumed_fees_are_marked_and_configurable(world: World) -> None:
+    from sscard.window import FeeSchedule
+
+    issued = world.issued()
+    receipt = apply_for_exchange(world.social, issued.card_number, ExchangeReason.HOLDER_REQUEST)
+    assert receipt.fee is not None and receipt.fee.assumed
+    assert "assumed" in receipt.to_json()["fee"]["basis"].lower()
+    assert fees_charged(world.social, issued.ssn)[-1][3].startswith("[assumed amount]")  # the fee record too
+    configured = world.window(Side.SOCIAL, "SG-FEES", fees=FeeSchedule(card_fee=2500, source="city price list"))
+    other = world.issued()
+    paid = apply_for_exchange(configured, other.card_number, ExchangeReason.HOLDER_REQUEST)
+    assert paid.fee is not None and paid.fee.amount == 2500 and not paid.fee.assumed
+    assert "city price list" in paid.fee.basis
+    temp_fee = card_fee(FeeCase.TEMPORARY_LOST, today=MONDAY)
+    assert temp_fee.amount == 2000 and not temp_fee.assumed and "art. 19" in temp_fee.basis
+
+
+@pytest.mark.clause("SSC-WIN-28")
+def test_art14_a_loss_report_while_a_command_runs_is_not_undone(world: World) -> None:
+    from sscard.window import FakeCardOperations, pending_operations, resolve_pending
+    from sscard.window._core import SupersededMeanwhile
+
+    issued = world.issued()  # financial not activated yet
+    bank = world.bank
+
+    class SlowCard(FakeCardOperations):
+        def activate(self, function: Function) -> None:  # the holder reports the card lost meanwhile
+            report_loss(world.bank_platform, issued.card_number, Function.FINANCIAL, formal=False)
+            super().activate(function)
+
+    with pytest.raises(SupersededMeanwhile) as e:
+        activate_financial(bank, issued.card_number, SlowCard(issued.card, frozenset({Function.FINANCIAL})))
+    assert issued.card.financial is Lifecycle.ACTIVE  # the card did it
+    assert card_status(bank, issued.card_number).financial == "temporary_loss"  # the report stands
+    [entry] = pending_operations(bank)
+    assert (entry.id, entry.state) == (e.value.journal_id, "superseded")
+    cancelled = cancel_loss(bank, issued.card_number, Function.FINANCIAL, world.ops(issued.card, Side.BANK))
+    assert cancelled.card is not None and cancelled.card.financial == "issued"  # as before the report
+    assert any(f"#{entry.id}" in n for n in cancelled.notes)
+    done = resolve_pending(bank, entry.id, world.ops(issued.card, Side.BANK))  # the card shows it was done
+    assert done is not None and done.card is not None and done.card.financial == "active"
+    assert pending_operations(bank) == []
+
+
+@pytest.mark.clause("SSC-WIN-28", "SSC-WIN-7")
+def test_art14_a_terminal_block_overtaken_by_a_loss_report(world: World) -> None:
+    from sscard.window import FakeCardOperations, pending_operations
+
+    issued = world.issued(financial=True)
+    report_loss(world.social_platform, issued.card_number, Function.SOCIAL, formal=False)
+
+    class SlowCard(FakeCardOperations):
+        def block_application(self, function: Function) -> None:  # the bank hears of the loss meanwhile
+            if function is Function.SOCIAL:
+                report_loss(world.bank_platform, issued.card_number, Function.FINANCIAL, formal=False)
+            super().block_application(function)
+
+    verdict = present_card(world.terminal, SlowCard(issued.card))
+    assert not verdict.usable and "recorded later" in verdict.reason
+    assert issued.card.social is Lifecycle.BLOCKED and issued.card.financial is Lifecycle.BLOCKED
+    assert [e.state for e in pending_operations(world.social)] == ["superseded"]

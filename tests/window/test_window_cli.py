@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+from pathlib import Path
 
 import pytest
 from window_helpers import card_id_for, make_ssn
@@ -47,3 +49,34 @@ def test_cli_demo(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     assert "blacklist hit" in out and "old card on the card itself: TERMINATED" in out
     assert "terminal_block_card" in out
+
+
+@pytest.mark.clause("SSC-WIN-26", "SSC-WIN-29")
+def test_cli_sign_in_and_assumed_fees(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+                                      registry_url: str, tmp_path: Path) -> None:
+    db = ["--db", registry_url, "--today", "2025-03-03"]
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long secret\n"))
+    assert run(capsys, "operator-add", "op-wang", "--works-at", "social", *db)[0] == 0
+    ssn = make_ssn(__import__("datetime").date(1991, 6, 1), 12)
+    code, _, err = run(capsys, "register", ssn, "王五", "--photo-on-file", "--operator", "op-wang", *db)
+    assert code == 1 and "art. 24" in err and "sign" in err
+    monkeypatch.setenv("SSCARD_OPERATOR_SECRET", "wrong secret")
+    code, _, err = run(capsys, "register", ssn, "王五", "--operator", "op-wang", "--sign-in", *db)
+    assert code == 1 and "sign-in refused" in err
+    monkeypatch.setenv("SSCARD_OPERATOR_SECRET", "a long secret")
+    signed = ["--operator", "op-wang", "--sign-in", *db]
+    assert run(capsys, "register", ssn, "王五", "--photo-on-file", *signed)[0] == 0
+    code, out, _ = run(capsys, "audit", "--json", *signed)
+    assert [e["operator"] for e in json.loads(out)] == ["op-wang"]
+    code, out, _ = run(capsys, "apply", ssn, "--bank", "ICBC", *signed)
+    assert code == 0 and "regulation, art. 17" in out  # the first card is free by the regulation
+    # the card fee the regulation does not set is marked as our assumption on the receipt, until configured
+    code, out, _ = run(capsys, "demo")
+    assert code == 0 and "fee 20.00 yuan" in out and "ASSUMED" in out
+    fees = tmp_path / "fees.toml"
+    fees.write_text('card_fee_fen = 2500\nsource = "Guangdong price list"\n', encoding="utf-8")
+    code, out, _ = run(capsys, "demo", "--fees", str(fees))
+    assert code == 0 and "fee 25.00 yuan" in out and "Guangdong price list" in out and "ASSUMED" not in out
+    fees.write_text("card_fee = 2500\n", encoding="utf-8")
+    code, _, err = run(capsys, "demo", "--fees", str(fees))
+    assert code == 1 and "card_fee_fen" in err

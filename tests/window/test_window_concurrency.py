@@ -25,6 +25,7 @@ from sscard.window import (
     Receipt,
     RuleViolation,
     Side,
+    SupersededMeanwhile,
     TerminalVerdict,
     Window,
     apply_for_card,
@@ -32,6 +33,7 @@ from sscard.window import (
     apply_for_replacement,
     audit_entries,
     cancel_loss,
+    card_status,
     collect_card,
     pending_operations,
     person_applications,
@@ -39,6 +41,7 @@ from sscard.window import (
     present_card,
     record_production,
     report_loss,
+    resolve_pending,
     unblock_pin,
 )
 from sscard.window.models import ENDED_STATUSES, LOSS_STATUSES, Application, BlacklistEntry, Card, CardStatus
@@ -48,7 +51,7 @@ OPS_PER_THREAD = 30
 PEOPLE = 5
 JOIN_TIMEOUT = 300
 """Seconds the workers of one test have, all together, before a worker still running fails the test."""
-EXPECTED = (RuleViolation, ConflictError, NotFound, CardOperationFailed)
+EXPECTED = (RuleViolation, ConflictError, NotFound, CardOperationFailed, SupersededMeanwhile)
 
 
 def _run_threads(count: int, body: Callable[[int], None]) -> None:
@@ -159,10 +162,24 @@ def test_conflicting_operations_keep_every_rule(world: World, make_world: Callab
     _run_threads(THREADS, body)
     print("\noutcomes:", dict(sorted(counts.items())))
 
+    # only operations a loss report superseded are left open (SSC-WIN-28); those on a card no longer reported
+    # lost are resolved with the card now, the others wait for it
+    for entry in pending_operations(world.social):
+        assert entry.state == "superseded", entry
+        ops = _ops({}, fleet, entry.card_number, Side.TERMINAL)
+        try:
+            receipt = resolve_pending(world.social, entry.id, ops, holder_present=True)
+        except RuleViolation as exc:
+            assert exc.clause == "SSC-WIN-28"
+            continue
+        if receipt is not None:
+            accepted.append((receipt.action, receipt.audit_id))
     # the audit log accounts for every accepted operation, and for nothing else
     logged = {a.id: a.action for a in audit_entries(world.social) if a.id not in setup_ids}
     assert sorted(logged.items()) == sorted((audit_id, action) for action, audit_id in accepted)
-    assert pending_operations(world.social) == []
+    for entry in pending_operations(world.social):  # still waiting: the card is reported lost or left use
+        view = card_status(world.social, entry.card_number)
+        assert entry.state == "superseded" and (view.status != "active" or view.blacklist), (entry, view)
     assert sum(v for k, v in counts.items() if k.endswith(":accepted")) > OPS_PER_THREAD
     _check_rules(world, fleet, people)
 

@@ -14,6 +14,7 @@ from window_helpers import World
 from sscard.errors import CardConnectionError
 from sscard.spec_tables import Lifecycle
 from sscard.window import (
+    CancellationReason,
     CardOperationFailed,
     CardOutcomeUnknown,
     ConflictError,
@@ -30,6 +31,7 @@ from sscard.window import (
     present_card,
     report_loss,
     resolve_pending,
+    settle_medical_account,
 )
 
 
@@ -94,7 +96,7 @@ def test_registry_fails_after_card_changed_kept_for_retry(world: World) -> None:
     assert "injected fault" in (pending.last_error or "")
     # meanwhile no other window can act on the card
     with pytest.raises(ConflictError, match="in flight"):
-        report_loss(world.social2, card.card_number, Function.SOCIAL, formal=True)
+        settle_medical_account(world.social2, card.card_number, CancellationReason.EMIGRATION)
     receipt = resolve_pending(world.social2, pending.id)
     assert receipt is not None and receipt.action == "collect_card"
     view = card_status(world.social, card.card_number)
@@ -171,7 +173,7 @@ def test_second_window_during_a_card_operation_gets_a_conflict(world: World) -> 
     class SlowCard(FakeCardOperations):
         def activate(self, function: Function) -> None:
             try:  # another window acts on the same card while the command runs
-                report_loss(other.social2, card.card_number, Function.SOCIAL, formal=True)
+                settle_medical_account(other.social2, card.card_number, CancellationReason.EMIGRATION)
             except ConflictError as exc:
                 seen.append(exc)
             super().activate(function)

@@ -35,6 +35,7 @@ from sscard.window import (
     CardOp,
     CardOutcomeUnknown,
     ConflictError,
+    ExchangeReason,
     FakeCardOperations,
     Function,
     OutcomeNeedsHolder,
@@ -42,6 +43,7 @@ from sscard.window import (
     Side,
     activate_financial,
     apply_for_card,
+    apply_for_exchange,
     apply_for_replacement,
     audit_entries,
     block_returned_card,
@@ -440,8 +442,8 @@ def test_killed_window_recovery_records_what_the_card_did(world: World, make_wor
     other = make_world()  # another process on the same registry
     [entry] = pending_operations(other.social)
     assert (entry.operation, entry.state) == (scenario.operation.value, "pending")
-    with pytest.raises(ConflictError, match="in flight"):  # the card is locked meanwhile
-        report_loss(other.social, ctx.number, Function.SOCIAL, formal=True)
+    with pytest.raises(ConflictError, match="in flight"):  # the card is locked meanwhile (a loss report is not:
+        apply_for_exchange(other.social, ctx.number, ExchangeReason.HOLDER_REQUEST)  # SSC-WIN-28)
     window = other.bank if scenario.side is Side.BANK else other.social
     ops = model_ops(ctx.card, keys, Side.BANK if scenario.side is Side.BANK else Side.SOCIAL)
     expected = _expected(scenario, at)
@@ -531,8 +533,8 @@ def test_card_changed_outside_the_journal_is_never_guessed(world: World) -> None
     [entry] = pending_operations(world.social)
     assert entry.state == "needs_holder" and "changed outside" in (entry.last_error or "")
     assert audit_entries(world.social, action="unblock_pin") == []
-    with pytest.raises(ConflictError, match="needs_holder"):  # still locks the card
-        report_loss(world.social, issued.card_number, Function.SOCIAL, formal=True)
+    with pytest.raises(ConflictError, match="needs_holder"):  # still locks the card (not a loss report: SSC-WIN-28)
+        apply_for_exchange(world.social, issued.card_number, ExchangeReason.HOLDER_REQUEST)
 
 
 # ------------------------------------------------------------------------------------------ the rules themselves

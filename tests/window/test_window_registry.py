@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -10,25 +11,36 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 from window_helpers import World
 
+from sscard.spec_tables import Lifecycle
 from sscard.window import (
     ConflictError,
+    FakeCard,
     Function,
     Registry,
     RegistryError,
     audit_entries,
+    cancel_loss,
     card_status,
     report_loss,
 )
 from sscard.window.models import Base
 
 
+def _newest_revision() -> str:
+    """The revision id of the newest migration file (revisions are numbered 0001, 0002, ...)."""
+    import sscard.window.migrations.versions as versions
+
+    names = sorted(p.name for p in Path(versions.__file__).parent.glob("[0-9][0-9][0-9][0-9]_*.py"))
+    return names[-1][:4]
+
+
 def test_migrations_create_exactly_the_models(registry: Registry) -> None:
-    assert registry.current_revision() == registry.head_revision() == "0001"
+    assert registry.current_revision() == registry.head_revision() == _newest_revision()
     with registry.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
     registry.upgrade()  # idempotent
-    assert registry.current_revision() == "0001"
+    assert registry.current_revision() == _newest_revision()
 
 
 def test_reopening_keeps_the_data(registry_url: str) -> None:
@@ -107,3 +119,36 @@ def test_memory_registry_is_shared_across_sessions() -> None:
     issued = world.issued()
     assert card_status(world.social, issued.card_number).status == "active"
     assert repr(registry) == "Registry('sqlite://')"
+
+
+@pytest.mark.clause("SSC-WIN-19", "SSC-WIN-21")
+def test_migration_0002_keeps_data_of_0001(registry_url: str) -> None:
+    """A registry made by revision 0001 with a settled card and a loss report upgrades: the settlement date
+    is filled from the card, and the old loss report (no prior state) is cancelled to "active" as before."""
+    registry = Registry(registry_url, migrate=False)
+    try:
+        registry.upgrade("0001")
+        with registry.engine.begin() as conn:
+            conn.execute(text("INSERT INTO persons (id, ssn, name, insured, photo_on_file, created_at, version) "
+                              "VALUES (1, '440203199001011234', 'x', true, true, '2025-03-03 00:00:00', 1)"))
+            for n, social in ((1, "settled"), (2, "formal_loss")):
+                conn.execute(text(
+                    "INSERT INTO cards (id, card_number, card_id, person_id, kind, bank, issue_date, expiry_date, "
+                    "status, social, financial, ready_on, version) VALUES "
+                    f"({n}, 'K0000000{n}', '{n:032X}', 1, 'regular', 'ICBC', '2025-03-03', '2035-03-03', 'active', "
+                    f"'{social}', 'active', '2025-03-03', 1)"))
+            conn.execute(text("INSERT INTO blacklist (card_id, function, reason, action, listed_at, active_key) "
+                              "VALUES (2, 'social', 'formal_loss', 'block_application', '2025-03-04 00:00:00', "
+                              "'2:social')"))
+        registry.upgrade()
+        with registry.engine.connect() as conn:
+            settled = conn.execute(text("SELECT id, medical_settled_on FROM cards ORDER BY id")).all()
+            prior = conn.execute(text("SELECT prior_status FROM blacklist")).scalar_one()
+        assert [(i, str(d) if d else None) for i, d in settled] == [(1, "2025-03-03"), (2, None)]
+        assert prior is None
+        world = World(registry)
+        receipt = cancel_loss(world.social, "K00000002", Function.SOCIAL,
+                              world.ops(FakeCard(f"{2:032X}", "K00000002", Lifecycle.ACTIVE, Lifecycle.ACTIVE)))
+        assert receipt.card is not None and receipt.card.social == "active"
+    finally:
+        registry.dispose()

@@ -56,7 +56,7 @@ def model_card(n: int, keys: Keys, *, temporary: bool = False,
     connection = ModelConnection(CardModel(profile))
     obj = json.loads(json.dumps(HOLDER))
     obj["card"].update(card_number=f"K{n:08d}", issue_date=issued.isoformat(),
-                       expiry_date=(issued + _dt.timedelta(days=90) if temporary
+                       expiry_date=(issued + _dt.timedelta(days=89) if temporary
                                     else issued.replace(year=issued.year + 10)).isoformat())
     if temporary:
         obj["card"]["card_type"] = "2"
@@ -104,7 +104,7 @@ class World:
         self.social2 = self.window(Side.SOCIAL, "SG-SOCIAL-2")
         self.bank = self.window(Side.BANK, "ICBC-SG-1", bank="ICBC")
         self.social_platform = self.window(Side.SOCIAL_PLATFORM, "12333-hotline")
-        self.bank_platform = self.window(Side.BANK_PLATFORM, "ICBC-95588")
+        self.bank_platform = self.window(Side.BANK_PLATFORM, "ICBC-95588", bank="ICBC")
         self.terminal = self.window(Side.TERMINAL, "hospital-1")
 
     def window(self, side: Side, window_id: str, **kw: object) -> Window:

@@ -6,6 +6,11 @@ where it runs with ``--side`` (social window, bank counter, platform, terminal),
 act on the card read it from a PC/SC reader (``--reader``) with the issuer's ``--keys`` and/or the bank's
 ``--bank-keys``. A new PIN is read from standard input, never from the command line. ``--json`` prints the
 receipt. ``sscard window demo`` runs a whole scenario on reference-model cards in memory.
+
+Once the registry has operators (``operator-add``, the secret read from standard input), commands run with
+``--sign-in``: the operator's secret from ``$SSCARD_OPERATOR_SECRET`` or a prompt; the side and bank then come
+from the operator's record. Amounts the regulation does not set (the provincial card fee) are marked
+ASSUMED on every receipt until configured (``--fees FILE`` or ``--card-fee``).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as _dt
+import getpass
 import json
 import os
 import sys
@@ -40,6 +46,8 @@ from sscard.window import (
     TerminalVerdict,
     Window,
     WorkingDayCalendar,
+    add_operator,
+    sign_in,
 )
 from sscard.window import workflows as wf
 from sscard.window.journal import pending_operations, resolve_pending
@@ -47,6 +55,7 @@ from sscard.window.queries import audit_entries, card_status, person_cards
 from sscard.window.terminal import present_card
 
 DB_ENV = "SSCARD_WINDOW_DB"
+SECRET_ENV = "SSCARD_OPERATOR_SECRET"
 
 
 # ------------------------------------------------------------------------------------------ common options
@@ -62,10 +71,17 @@ def _common() -> argparse.ArgumentParser:
                    help="where this runs: social window (default), bank counter, platform channel, terminal")
     g.add_argument("--operator", default=os.environ.get("USER", "operator"), help="operator id (audit log)")
     g.add_argument("--window-id", default="cli", help="window id (audit log)")
+    g.add_argument("--sign-in", action="store_true",
+                   help=f"sign in as --operator (secret from ${SECRET_ENV} or a prompt); needed once the registry "
+                   "has operators")
     g.add_argument("--counter-bank", default=None, help="the bank of a bank counter")
     g.add_argument("--today", type=_dt.date.fromisoformat, default=None, help="fix the date (YYYY-MM-DD)")
     g.add_argument("--holidays", type=Path, default=None, help="working-day calendar (TOML: holidays, workdays)")
-    g.add_argument("--card-fee", type=int, default=None, help="provincial card fee in fen (default 2000)")
+    g.add_argument("--card-fee", type=int, default=None,
+                   help="provincial card fee in fen (not set by the regulation; unconfigured, a 2000 placeholder "
+                   "is charged and marked ASSUMED on every receipt)")
+    g.add_argument("--fees", type=Path, default=None,
+                   help="fee schedule (TOML: card_fee_fen, temporary_card_fee_fen, source)")
     g.add_argument("--json", action="store_true", help="machine-readable output")
     c = common.add_argument_group("card (commands that change the card)")
     c.add_argument("--reader", default=None, help="PC/SC reader (default: the first with a card)")
@@ -86,11 +102,26 @@ def _applicant(args: argparse.Namespace) -> Applicant:
     return Applicant(ActorRole(args.role), args.relationship, args.agent_id, args.proof)
 
 
+def _fees(args: argparse.Namespace) -> FeeSchedule:
+    try:
+        if args.fees is not None:
+            return FeeSchedule.load(args.fees)
+        if args.card_fee is not None:
+            return FeeSchedule(card_fee=args.card_fee, source="--card-fee")
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+    return FeeSchedule()
+
+
 def _window(args: argparse.Namespace) -> Window:
     registry = Registry(args.db)
     calendar = WorkingDayCalendar.load(args.holidays) if args.holidays else WorkingDayCalendar()
     clock = FixedClock(args.today) if args.today else SystemClock()
-    fees = FeeSchedule(card_fee=args.card_fee) if args.card_fee is not None else FeeSchedule()
+    fees = _fees(args)
+    if args.sign_in:
+        secret = os.environ.get(SECRET_ENV) or getpass.getpass(f"secret of operator {args.operator}: ")
+        return sign_in(registry, args.operator, secret, window_id=args.window_id, clock=clock, calendar=calendar,
+                       fees=fees)
     return Window(registry, operator=args.operator, window_id=args.window_id, side=Side(args.side),
                   bank=args.counter_bank, clock=clock, calendar=calendar, fees=fees)
 
@@ -130,7 +161,7 @@ def _line(item: Any) -> str:
             parts.append(f"application #{item.application.id} {item.application.status}, due "
                          f"{item.application.deadline.isoformat()}")
         if item.fee is not None:
-            parts.append(f"fee {item.fee.yuan} yuan (art. {item.fee.article}: {item.fee.reason})")
+            parts.append(f"fee {item.fee.describe()}")
         return "; ".join(parts + list(item.notes))
     if isinstance(item, TerminalVerdict):
         done = f" [{', '.join(item.actions)}]" if item.actions else ""
@@ -155,6 +186,12 @@ def register(commands: Any) -> None:
         return p
 
     add("init", _init, "create or migrate the registry database")
+    p = add("operator-add", _operator_add, "enter a window operator; the secret is read from standard input "
+            "(art. 24)")
+    p.add_argument("new_operator", metavar="OPERATOR")
+    p.add_argument("--works-at", choices=[s.value for s in Side if s is not Side.TERMINAL], required=True,
+                   help="the side the operator works at")
+    p.add_argument("--works-for-bank", default=None, help="the bank of a bank operator")
     p = add("register", _register, "register a person (art. 9)")
     p.add_argument("ssn")
     p.add_argument("name")
@@ -168,6 +205,11 @@ def register(commands: Any) -> None:
     p.add_argument("application_id", type=int)
     p.add_argument("--card-number", required=True)
     p.add_argument("--card-id", required=True, help="card identification code, 32 hex digits")
+    p.add_argument("--issue-date", type=_dt.date.fromisoformat, default=None,
+                   help="issue date written on the card (default today)")
+    p.add_argument("--expiry-date", type=_dt.date.fromisoformat, default=None,
+                   help="expiry date written on the card, EF05 (default: issue date + 10 years, our assumption; "
+                   "pick-up refuses a card whose EF05 differs)")
     add("overdue", _overdue, "applications past the 30-working-day deadline (art. 11)")
     p = add("collect", _collect, "pick-up with social activation on the card (art. 12-13)", applicant=True)
     p.add_argument("card_number")
@@ -194,6 +236,10 @@ def register(commands: Any) -> None:
     p = add("settle-medical", _settle_medical, "cancellation, step 1: medical account settlement (art. 18)",
             applicant=True)
     p.add_argument("card_number")
+    p.add_argument("--reason", choices=[r.value for r in CancellationReason], required=True)
+    p = add("cancel-application", _cancel_application, "cancellation of a person without a card in use: the "
+            "open application and an uncollected card (art. 18)", applicant=True)
+    p.add_argument("application_id", type=int)
     p.add_argument("--reason", choices=[r.value for r in CancellationReason], required=True)
     p = add("close-bank", _close_bank, "cancellation, step 2: bank settlement, card blocked (art. 18)",
             applicant=True)
@@ -236,6 +282,20 @@ def register(commands: Any) -> None:
     add("demo", _demo, "a short window scenario on reference-model cards (no reader needed)")
 
 
+def _operator_add(args: argparse.Namespace) -> int:
+    secret = sys.stdin.readline().rstrip("\n")
+    if not secret:
+        raise CliError("operator-add reads the operator's secret from standard input (one line)")
+    registry = Registry(args.db)
+    try:
+        add_operator(registry, args.new_operator, secret, side=Side(args.works_at), bank=args.works_for_bank)
+    finally:
+        registry.dispose()
+    print(f"operator {args.new_operator} entered ({args.works_at}"
+          f"{', ' + args.works_for_bank if args.works_for_bank else ''}); the secret is kept as a scrypt hash")
+    return 0
+
+
 def _init(args: argparse.Namespace) -> int:
     registry = Registry(args.db)
     revision = registry.current_revision()
@@ -256,7 +316,8 @@ def _apply(args: argparse.Namespace) -> int:
 
 def _produce(args: argparse.Namespace) -> int:
     return _show(args, wf.record_production(_window(args), args.application_id, card_number=args.card_number,
-                                            card_id=args.card_id))
+                                            card_id=args.card_id, issue_date=args.issue_date,
+                                            expiry_date=args.expiry_date))
 
 
 def _overdue(args: argparse.Namespace) -> int:
@@ -302,6 +363,11 @@ def _exchange(args: argparse.Namespace) -> int:
 def _settle_medical(args: argparse.Namespace) -> int:
     return _show(args, wf.settle_medical_account(_window(args), args.card_number, CancellationReason(args.reason),
                                                  applicant=_applicant(args)))
+
+
+def _cancel_application(args: argparse.Namespace) -> int:
+    return _show(args, wf.cancel_application(_window(args), args.application_id, CancellationReason(args.reason),
+                                             applicant=_applicant(args)))
 
 
 def _close_bank(args: argparse.Namespace) -> int:
@@ -394,11 +460,13 @@ def _demo(args: argparse.Namespace) -> int:
     db = args.db if args.db != os.environ.get(DB_ENV, DEFAULT_URL) else "sqlite://"
     registry = Registry(db)
     clock = FixedClock(args.today or _dt.date(2025, 3, 3))
+    fees = _fees(args)
 
-    def window(side: Side, name: str) -> Window:
-        return Window(registry, operator=f"demo-{name}", window_id=name, side=side, clock=clock)
+    def window(side: Side, name: str, bank: str | None = None) -> Window:
+        return Window(registry, operator=f"demo-{name}", window_id=name, side=side, clock=clock, bank=bank,
+                      fees=fees)
 
-    social, bank = window(Side.SOCIAL, "SG-window-1"), window(Side.BANK, "ICBC-counter")
+    social, bank = window(Side.SOCIAL, "SG-window-1"), window(Side.BANK, "ICBC-counter", "ICBC")
     hotline, hospital = window(Side.SOCIAL_PLATFORM, "12333-hotline"), window(Side.TERMINAL, "hospital-1")
 
     def card(n: int) -> tuple[ModelConnection, str]:
@@ -424,7 +492,8 @@ def _demo(args: argparse.Namespace) -> int:
     old, old_number = card(1)
     identity = ops(old, Side.SOCIAL).read_card_identity()
     assert app.application is not None and identity.card_id is not None
-    wf.record_production(social, app.application.id, card_number=old_number, card_id=identity.card_id)
+    wf.record_production(social, app.application.id, card_number=old_number, card_id=identity.card_id,
+                         expiry_date=identity.expiry_date)  # the card office records what it wrote in EF05
     step("pick-up, social function activated on the card (art. 12-13)",
          wf.collect_card(social, old_number, ops(old, Side.SOCIAL)))
     step("financial activation at the bank (art. 13)", wf.activate_financial(bank, old_number, ops(old, Side.BANK)))
@@ -443,7 +512,8 @@ def _demo(args: argparse.Namespace) -> int:
     new_identity = ops(new, Side.SOCIAL).read_card_identity()
     assert new_identity.card_id is not None
     clock.advance(days=20)
-    wf.record_production(social, replacement.application.id, card_number=new_number, card_id=new_identity.card_id)
+    wf.record_production(social, replacement.application.id, card_number=new_number, card_id=new_identity.card_id,
+                         expiry_date=new_identity.expiry_date)
     step("the new card is collected", wf.collect_card(social, new_number, ops(new, Side.SOCIAL)))
     step("the old card turns up at a terminal: card blocked", present_card(hospital, ops(old, Side.TERMINAL)))
     state = ops(old, Side.TERMINAL).read_card_identity()

@@ -12,10 +12,11 @@ citing the article of the Shaoguan social security card regulation (2018) it imp
 
 Card commands go through :class:`CardOperations` (:class:`SessionCardOperations` over the host library's
 sessions, :class:`FakeCardOperations` for tests) and a journal that keeps card and registry consistent.
-Refusals are :class:`RuleViolation` (``art. N (SSC-WIN-n): …``), races :class:`ConflictError`.
+Refusals are :class:`RuleViolation` (``art. N (SSC-WIN-n): …``), races :class:`ConflictError`. Once a
+registry has operators (:func:`add_operator`), windows come from :func:`sign_in` (art. 24, SSC-WIN-26).
 """
 
-from sscard.window._core import CardOutcomeUnknown
+from sscard.window._core import CardOutcomeUnknown, SupersededMeanwhile
 from sscard.window.calendar import WorkingDayCalendar
 from sscard.window.cardops import (
     CardEvidence,
@@ -37,11 +38,13 @@ from sscard.window.context import (
     JournalView,
     Receipt,
     Side,
+    SignIn,
     TerminalVerdict,
     Window,
     mask_id,
 )
 from sscard.window.errors import (
+    AuthenticationFailed,
     CardMismatch,
     CardOperationFailed,
     ConflictError,
@@ -54,6 +57,7 @@ from sscard.window.errors import (
 )
 from sscard.window.fees import Damage, Fee, FeeCase, FeeSchedule, card_fee, within_warranty
 from sscard.window.journal import pending_operations, resolve_pending
+from sscard.window.operators import add_operator, disable_operator, sign_in
 from sscard.window.queries import audit_entries, card_status, fees_charged, person_applications, person_cards
 from sscard.window.registry import DEFAULT_URL, Registry
 from sscard.window.terminal import present_card
@@ -68,6 +72,7 @@ from sscard.window.workflows import (
     apply_for_exchange,
     apply_for_replacement,
     block_returned_card,
+    cancel_application,
     cancel_loss,
     close_bank_account,
     collect_card,
@@ -94,6 +99,7 @@ __all__ = [
     "Applicant",
     "ApplicationView",
     "AuditView",
+    "AuthenticationFailed",
     "CancellationReason",
     "CardEvidence",
     "CardMismatch",
@@ -124,6 +130,8 @@ __all__ = [
     "RuleViolation",
     "SessionCardOperations",
     "Side",
+    "SignIn",
+    "SupersededMeanwhile",
     "SystemClock",
     "TerminalVerdict",
     "Window",
@@ -132,17 +140,20 @@ __all__ = [
     "abandon_uncollected",
     "activate_financial",
     "add_months",
+    "add_operator",
     "add_years",
     "apply_for_card",
     "apply_for_exchange",
     "apply_for_replacement",
     "audit_entries",
     "block_returned_card",
+    "cancel_application",
     "cancel_loss",
     "card_fee",
     "card_status",
     "close_bank_account",
     "collect_card",
+    "disable_operator",
     "expire_temporary_cards",
     "fees_charged",
     "issue_temporary_card",
@@ -161,6 +172,7 @@ __all__ = [
     "restore_application",
     "return_temporary_card",
     "settle_medical_account",
+    "sign_in",
     "unblock_pin",
     "within_warranty",
 ]

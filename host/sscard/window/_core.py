@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -54,9 +55,17 @@ from sscard.window.models import (
     JournalState,
     Person,
 )
+from sscard.window.operators import require_operator
 
 # Keys that must never reach the audit log or the journal (art. 24; no PIN ever).
 _FORBIDDEN_KEYS = frozenset({"pin", "new_pin", "old_pin", "ssn", "id_number", "social_security_number", "name"})
+
+# What looks like an ID number: 18 characters (17 digits and a digit or X, GB 11643) or the old 15 digits,
+# standing alone (a card identification code in hex has digit runs too, but joined to letters).
+_ID_LIKE = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+# A document reference: what a window types where the regulation asks for a certificate or a receipt. The
+# document stays on paper; the registry keeps only its number.
+_REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9#/_.:-]{0,39}")
 
 
 class CardOutcomeUnknown(WindowError):
@@ -66,6 +75,18 @@ class CardOutcomeUnknown(WindowError):
     def __init__(self, operation: str, journal_id: int, cause: BaseException) -> None:
         super().__init__(f"card operation {operation}: the card stopped answering, outcome unknown; journal "
                          f"#{journal_id} stays pending until `resolve_pending` with the card: {cause}")
+        self.operation = operation
+        self.journal_id = journal_id
+
+
+class SupersededMeanwhile(WindowError):
+    """The card did the command, but a loss report superseded the operation while it ran (SSC-WIN-28): nothing
+    is recorded now; the journal entry, superseded, is resolved with the card once the loss report is cancelled."""
+
+    def __init__(self, operation: str, journal_id: int) -> None:
+        super().__init__(f"card operation {operation} done on the card, but the card was reported lost meanwhile: "
+                         f"nothing recorded; journal #{journal_id} (superseded) is resolved with the card once the "
+                         "loss report is cancelled (art. 15)")
         self.operation = operation
         self.journal_id = journal_id
 
@@ -127,6 +148,19 @@ def require_side(window: Window, allowed: tuple[Side, ...], article: int, clause
                             f"{window.side.value.replace('_', ' ')} ({window.window_id})")
 
 
+def check_bank(window: Window, card: Card) -> None:
+    """Art. 24 (SSC-WIN-27): a bank counter or bank platform acts on its own bank's cards only, and names its
+    bank (``Window.bank``)."""
+    if window.side not in (Side.BANK, Side.BANK_PLATFORM):
+        return
+    if not window.bank:
+        raise RuleViolation(24, "SSC-WIN-27", f"bank window {window.window_id} names no bank (Window.bank): it may "
+                            "not act on a card's financial function")
+    if card.bank != window.bank:
+        raise RuleViolation(24, "SSC-WIN-27", f"card {card.card_number}'s financial function is {card.bank or 'no'} "
+                            f"bank's: a {window.bank} window may not act on it")
+
+
 def function_side(function: Function) -> Side:
     return Side.SOCIAL if function is Function.SOCIAL else Side.BANK
 
@@ -135,6 +169,15 @@ def check_presented(card: Card, presented: PresentedCard) -> None:
     if presented.card_id is None or presented.card_id.upper() != card.card_id.upper():
         shown = presented.card_id or "an unreadable (terminated) card"
         raise CardMismatch(f"the card in the reader ({shown}) is not card {card.card_number} ({card.card_id})")
+
+
+def check_expiry(card: Card, presented: PresentedCard, article: int) -> None:
+    """SSC-WIN-24: the expiry the registry holds is the one written on the card (EF05); a card that says
+    otherwise is refused until the difference is explained (not silently trusted either way)."""
+    if presented.expiry_date is not None and presented.expiry_date != card.expiry_date:
+        raise RuleViolation(article, "SSC-WIN-24", f"the expiry on card {card.card_number} (EF05) is "
+                            f"{presented.expiry_date.isoformat()}, the registry's {card.expiry_date.isoformat()}: "
+                            "refused until the card office explains the difference")
 
 
 # ------------------------------------------------------------------------------------------ views
@@ -162,6 +205,8 @@ def application_view(app: Application) -> ApplicationView:
 
 
 def _check_detail(value: Any, path: str = "detail") -> None:
+    """Art. 24 (SSC-WIN-17, SSC-WIN-25): no key that names personal data or a PIN (a programming error), and
+    no value that looks like an ID number (what someone typed: refused)."""
     if isinstance(value, Mapping):
         for key, inner in value.items():
             if str(key).lower() in _FORBIDDEN_KEYS:
@@ -170,6 +215,22 @@ def _check_detail(value: Any, path: str = "detail") -> None:
     elif isinstance(value, list | tuple):
         for i, inner in enumerate(value):
             _check_detail(inner, f"{path}[{i}]")
+    elif isinstance(value, str) and _ID_LIKE.search(value):
+        raise RuleViolation(24, "SSC-WIN-25", f"{path}: holds what looks like an ID number; the log keeps "
+                            "persons by key and IDs masked only")
+
+
+def check_reference(value: str | None, field: str, *, required: bool = False) -> None:
+    """Art. 24 (SSC-WIN-25): where a document reference is expected (a certificate's or receipt's number), only
+    a reference is accepted, never free text (a diagnosis) nor an ID number. ``field`` names it in the error."""
+    if not value:
+        if required:
+            raise RuleViolation(24, "SSC-WIN-25", f"{field}: the document's reference is required")
+        return
+    if not _REFERENCE.fullmatch(value) or _ID_LIKE.search(value):
+        raise RuleViolation(24, "SSC-WIN-25", f"{field}: a document reference is expected (letters, digits and "
+                            "# / _ . : -, at most 40), not free text or an ID number; the document itself stays "
+                            "on paper")
 
 
 def audit(s: Session, window: Window, action: str, *, article: int | None, clause: str | None,
@@ -177,10 +238,15 @@ def audit(s: Session, window: Window, action: str, *, article: int | None, claus
           journal_id: int | None = None, reason: str | None = None, actor: Mapping[str, Any] | None = None,
           detail: Mapping[str, Any] | None = None) -> int:
     """Append one audit entry (operator, window, time, action, article, reason, who acted for the holder and
-    how related); the ``detail`` is checked to carry no PIN and no personal data."""
+    how related); the ``detail`` and ``reason`` are checked to carry no PIN and no personal data, and the
+    window to act for a signed-in operator (SSC-WIN-26)."""
+    require_operator(s, window)
     if detail:
         _check_detail(detail)
+    if reason:
+        _check_detail(reason, "reason")
     actor = actor or {}
+    _check_detail(dict(actor), "actor")
     entry = AuditEntry(
         at=window.now(), operator=window.operator, window_id=window.window_id, side=window.side.value,
         action=action, article=article, clause=clause, person_id=person_id, card_id=card_id,
@@ -200,16 +266,18 @@ def actor_of(applicant: Applicant | None) -> dict[str, Any]:
 # ------------------------------------------------------------------------------------------ blacklist
 
 
-def blacklist_add(s: Session, window: Window, card: Card, function: str, reason: str) -> BlacklistEntry:
+def blacklist_add(s: Session, window: Window, card: Card, function: str, reason: str,
+                  prior_status: str | None = None) -> BlacklistEntry:
     """Enter (or, for the same card and function, re-reason) an active blacklist entry. ``function`` is
     ``social`` / ``financial`` (a loss report: terminals block the applications) or ``card`` (replaced,
-    cancelled, ...: terminals block the card)."""
+    cancelled, ...: terminals block the card). ``prior_status``: the function's state before the loss report,
+    restored when it is cancelled (art. 15, SSC-WIN-19); a re-reasoned entry keeps the first one."""
     key = f"{card.id}:{function}"
     entry = s.scalars(select(BlacklistEntry).where(BlacklistEntry.active_key == key)).one_or_none()
     action = "block_card" if function == "card" else "block_application"
     if entry is None:
         entry = BlacklistEntry(card_id=card.id, function=function, reason=reason, action=action,
-                               listed_at=window.now(), active_key=key)
+                               listed_at=window.now(), active_key=key, prior_status=prior_status)
         s.add(entry)
     else:
         entry.reason = reason
@@ -217,13 +285,26 @@ def blacklist_add(s: Session, window: Window, card: Card, function: str, reason:
     return entry
 
 
-def blacklist_lift(s: Session, window: Window, card: Card, function: str) -> None:
+def set_prior_status(s: Session, card: Card, function: str, status: str) -> None:
+    """The state an active loss report of ``function`` restores when cancelled becomes ``status`` (a change
+    made while the card is reported lost, such as the medical settlement, art. 18)."""
     entry = s.scalars(select(BlacklistEntry).where(BlacklistEntry.active_key == f"{card.id}:{function}")
                       ).one_or_none()
     if entry is not None:
-        entry.active_key = None
-        entry.lifted_at = window.now()
+        entry.prior_status = status
         s.flush()
+
+
+def blacklist_lift(s: Session, window: Window, card: Card, function: str) -> str | None:
+    """Lift the active entry; returns the function's state before the loss report (None: not recorded)."""
+    entry = s.scalars(select(BlacklistEntry).where(BlacklistEntry.active_key == f"{card.id}:{function}")
+                      ).one_or_none()
+    if entry is None:
+        return None
+    entry.active_key = None
+    entry.lifted_at = window.now()
+    s.flush()
+    return entry.prior_status
 
 
 # ------------------------------------------------------------------------------------------ fees
@@ -232,7 +313,9 @@ def blacklist_lift(s: Session, window: Window, card: Card, function: str) -> Non
 def charge(s: Session, window: Window, person_id: int, fee: Fee, case: FeeCase, *, card_id: int | None = None,
            application_id: int | None = None) -> None:
     s.add(FeeCharge(person_id=person_id, card_id=card_id, application_id=application_id, fee_case=case.value,
-                    amount=fee.amount, article=fee.article, reason=fee.reason, charged_at=window.now(),
+                    amount=fee.amount, article=fee.article,
+                    reason=(f"[assumed amount] {fee.reason}" if fee.assumed else fee.reason)[:120],
+                    charged_at=window.now(),
                     window_id=window.window_id))
 
 
@@ -296,6 +379,8 @@ def mark(window: Window, journal_id: int, state: JournalState, error: BaseExcept
         with window.registry.transaction() as s:
             entry = s.get(JournalEntry, journal_id)
             assert entry is not None
+            if entry.state == JournalState.SUPERSEDED and state is not JournalState.FAILED:
+                return True  # superseded by a loss report meanwhile: it stays so (SSC-WIN-28)
             entry.state = state.value
             entry.updated_at = window.now()
             if state is JournalState.FAILED:
@@ -350,15 +435,47 @@ def _apply_effect_once(window: Window, journal_id: int, *, recovered: Mapping[st
         entry = s.get(JournalEntry, journal_id)
         if entry is None:
             raise NotFound(f"no journal entry #{journal_id}")
-        payload = json.loads(entry.payload)
-        payload.pop(BEFORE, None)
-        if recovered is not None:
-            payload["recovered_from"] = {"operator": entry.operator, "window_id": entry.window_id, **recovered}
-        receipt = EFFECTS[entry.effect](s, window, entry, payload)
-        entry.state = JournalState.DONE.value
+        if entry.state == JournalState.SUPERSEDED:
+            # a loss report came while the command ran: its effect would undo the report's state, so it
+            # waits, superseded, for the card to be found (the card's evidence then shows it done)
+            entry.last_error = _short(f"{entry.last_error or 'superseded'}; the card answered the command after "
+                                      "the loss report")
+            raise SupersededMeanwhile(entry.operation, journal_id)
+        return _apply_in(s, window, entry, recovered)
+
+
+def _apply_in(s: Session, window: Window, entry: JournalEntry, recovered: Mapping[str, Any] | None) -> Receipt:
+    payload = json.loads(entry.payload)
+    payload.pop(BEFORE, None)
+    if recovered is not None:
+        payload["recovered_from"] = {"operator": entry.operator, "window_id": entry.window_id, **recovered}
+    receipt = EFFECTS[entry.effect](s, window, entry, payload)
+    entry.state = JournalState.DONE.value
+    entry.inflight_card_id = None
+    entry.updated_at = window.now()
+    return receipt
+
+
+def supersede_open_operations(s: Session, window: Window, card: Card, because: str) -> list[str]:
+    """Art. 14 (SSC-WIN-28): a loss report is always possible, so the card operation in flight on the card
+    gives way. One the card answered (``card_done``) is recorded first (its effect comes before the report);
+    one whose outcome is unknown (``pending``, ``needs_holder``) becomes ``superseded``: it no longer locks the
+    card, and is resolved with the card once no loss report is left. Returns notes for the receipt."""
+    notes = []
+    for entry in s.scalars(select(JournalEntry).where(JournalEntry.inflight_card_id == card.id)):
+        if entry.state == JournalState.CARD_DONE:
+            _apply_in(s, window, entry, {"evidence": f"the card answered the command (card_done); recorded before "
+                                                     f"{because}"})
+            notes.append(f"journal #{entry.id} ({entry.operation}): the card had done it; recorded first")
+            continue
+        entry.state = JournalState.SUPERSEDED.value
         entry.inflight_card_id = None
         entry.updated_at = window.now()
-        return receipt
+        entry.last_error = f"superseded by {because}; resolve with the card once the loss report is cancelled"
+        notes.append(f"journal #{entry.id} ({entry.operation}, outcome unknown) superseded by {because}: resolved "
+                     "with the card if it is found and the loss report cancelled (art. 15)")
+    s.flush()
+    return notes
 
 
 def record_done(window: Window, journal_id: int, operation: CardOp, *,
@@ -367,6 +484,8 @@ def record_done(window: Window, journal_id: int, operation: CardOp, *,
     (:class:`RegistryPending`) and :func:`sscard.window.resolve_pending` applies it later."""
     try:
         return apply_effect(window, journal_id, recovered=recovered)
+    except SupersededMeanwhile:
+        raise
     except Exception as exc:  # any failure here is kept for retry, then re-raised
         mark(window, journal_id, JournalState.CARD_DONE, exc)
         raise RegistryPending(operation.value, journal_id, exc) from exc
@@ -385,6 +504,7 @@ def run_card_step(window: Window, card_ops: CardOperations | None,
             return decided
         if card_ops is None:
             raise WindowError(f"{decided.operation.value}: this needs the card in a reader (card_ops)")
+        require_operator(s, window)  # before the card is touched
         ensure_not_inflight(s, decided.card)
         payload = dict(decided.payload)
         payload.setdefault("today", window.today().isoformat())

@@ -16,6 +16,7 @@ again when the command's outcome is unknown (:class:`CardEvidence`).
 
 from __future__ import annotations
 
+import datetime as _dt
 import enum
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -73,13 +74,15 @@ class PresentedCard:
     ``card_id``: the card identification code (EF05 record 1) in hex, None when the card cannot be read
     (terminated: SELECT answers 6A81). ``card_number`` None when the access profile hides it. ``social`` /
     ``financial``: each application's lifecycle, None when the card has no such application (a temporary
-    card has no financial one) or it could not be selected.
+    card has no financial one) or it could not be selected. ``expiry_date``: the expiry written in EF05, None
+    when the card holds none (compared with the registry's, SSC-WIN-24).
     """
 
     card_id: str | None
     card_number: str | None
     social: Lifecycle | None
     financial: Lifecycle | None
+    expiry_date: _dt.date | None = None
 
     @property
     def terminated(self) -> bool:
@@ -179,7 +182,7 @@ class SessionCardOperations:
             financial: Lifecycle | None = self.finance.lifecycle(refresh=True)
         except (FileNotFound, SelectFailed):
             financial = None  # no financial application (temporary card, SSC-APP-5)
-        return PresentedCard(info.card_id.hex().upper(), info.card_number, social, financial)
+        return PresentedCard(info.card_id.hex().upper(), info.card_number, social, financial, info.expiry_date)
 
     def activate(self, function: Function) -> None:
         self._session(function).activate()
@@ -246,6 +249,8 @@ class FakeCard:
     """The PIN each application holds (a reset replaces it)."""
     atc: int = 0
     """The financial application's ATC: MAC'd financial commands accepted."""
+    expiry_date: _dt.date | None = None
+    """The expiry written in EF05 (None: none written)."""
     commands: list[str] = field(default_factory=list)
     """Every command the card executed, in order (``block_application:social``)."""
 
@@ -300,7 +305,8 @@ class FakeCardOperations:
         self._maybe_fail("read_card_identity")
         if self.card.social is Lifecycle.TERMINATED:
             return PresentedCard(None, None, Lifecycle.TERMINATED, None)
-        return PresentedCard(self.card.card_id, self.card.card_number, self.card.social, self.card.financial)
+        return PresentedCard(self.card.card_id, self.card.card_number, self.card.social, self.card.financial,
+                             self.card.expiry_date)
 
     def _accepted(self, function: Function) -> None:
         """The card accepted a MAC'd command of ``function`` (its lifecycle allowed it): the ATC counts it."""

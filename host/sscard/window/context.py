@@ -22,6 +22,7 @@ __all__ = [
     "JournalView",
     "Receipt",
     "Side",
+    "SignIn",
     "TerminalVerdict",
     "Window",
     "mask_id",
@@ -79,11 +80,23 @@ HOLDER = Applicant()
 
 
 @dataclass(frozen=True)
+class SignIn:
+    """An operator's sign-in (:func:`sscard.window.sign_in`, SSC-WIN-26): the registry keeps only the SHA-256
+    of ``token``, and every accepted operation checks it against the operator's current session."""
+
+    operator: str
+    token: str = field(repr=False)
+    at: _dt.datetime
+
+
+@dataclass(frozen=True)
 class Window:
     """A service window (or bank counter, platform channel, terminal) and its operator.
 
     ``clock``, ``calendar`` and ``fees`` make every date and amount testable; ``partner_banks`` (empty:
-    any) is the list the applicant chooses from (art. 10); ``bank`` names the bank of a bank counter.
+    any) is the list the applicant chooses from (art. 10); ``bank`` names the bank of a bank counter (it acts
+    on its own bank's cards only, SSC-WIN-27). ``signed_in``: the operator's sign-in; once the registry has
+    operators, a window acts only for a signed-in operator (SSC-WIN-26).
     """
 
     registry: Registry
@@ -95,6 +108,7 @@ class Window:
     calendar: WorkingDayCalendar = field(default_factory=WorkingDayCalendar)
     fees: FeeSchedule = field(default_factory=FeeSchedule)
     partner_banks: frozenset[str] = frozenset()
+    signed_in: SignIn | None = None
 
     def today(self) -> _dt.date:
         return self.clock.today()
@@ -176,7 +190,8 @@ class Receipt:
             "card": self.card.to_json() if self.card else None,
             "application": self.application.to_json() if self.application else None,
             "fee": ({"amount_fen": self.fee.amount, "yuan": self.fee.yuan, "article": self.fee.article,
-                     "reason": self.fee.reason} if self.fee else None),
+                     "reason": self.fee.reason, "basis": self.fee.basis, "assumed": self.fee.assumed}
+                    if self.fee else None),
             "journal_id": self.journal_id, "notes": list(self.notes),
         }
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from sscard.errors import SscardError
 
 __all__ = [
+    "AuthenticationFailed",
     "CardMismatch",
     "CardOperationFailed",
     "ConflictError",
@@ -94,6 +95,10 @@ class OutcomeNeedsHolder(WindowError):
         self.journal_id = journal_id
         self.reason = reason
         self.needs = needs
+
+
+class AuthenticationFailed(WindowError):
+    """A sign-in was refused: unknown or disabled operator, or a wrong secret (which of them is not said)."""
 
 
 class RegistryError(WindowError):

@@ -8,16 +8,21 @@
   only, so an exchange for changed face data or a changed appearance (art. 22) pays the fee.
 - A temporary card is free; a lost or damaged temporary card costs 20 yuan (art. 19).
 
-Amounts are in fen (1 yuan = 100 fen) so that no float is ever involved. The provincial fee is set by the
-provincial price authority and changes: it is a :class:`FeeSchedule` parameter (default 20 yuan, a
-placeholder [thin]).
+Amounts are in fen (1 yuan = 100 fen) so that no float is ever involved. The regulation sets one amount only:
+20 yuan for a lost or damaged temporary card (art. 19). The card fee of a replacement or exchange is the
+provincial price authority's and the regulation does not state it: it is configuration
+(:class:`FeeSchedule`, :meth:`FeeSchedule.load`), and until configured a placeholder of 20 yuan that every
+:class:`Fee` marks as our assumption (``assumed``, ``basis``), so that receipts and the command line say so
+(SSC-WIN-29).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import enum
+import tomllib
 from dataclasses import dataclass
+from pathlib import Path
 
 from sscard.window.clock import add_years
 
@@ -56,30 +61,81 @@ class Damage(enum.StrEnum):
         return self is not Damage.QUALITY_DEFECT
 
 
+REGULATION_TEMPORARY_CARD_FEE = 2000
+"""Art. 19: a lost or damaged temporary card costs 20 yuan (the only amount the regulation sets)."""
+PLACEHOLDER_CARD_FEE = 2000
+"""[assumption] The card fee charged while none is configured: not from the regulation (see the module)."""
+
+
 @dataclass(frozen=True)
 class FeeSchedule:
-    """The amounts, in fen. ``card_fee``: the provincial card fee for replacement and exchange (art. 17);
-    ``temporary_card_fee``: a lost or damaged temporary card (art. 19 says 20 yuan)."""
+    """The amounts, in fen. ``card_fee``: the provincial card fee for replacement and exchange (art. 17), None
+    while not configured (then :data:`PLACEHOLDER_CARD_FEE`, marked assumed); ``temporary_card_fee``: a lost
+    or damaged temporary card (art. 19: 20 yuan); ``source``: where configured amounts come from (a price
+    list, a file), shown with every fee they give."""
 
-    card_fee: int = 2000
-    temporary_card_fee: int = 2000
+    card_fee: int | None = None
+    temporary_card_fee: int = REGULATION_TEMPORARY_CARD_FEE
+    source: str | None = None
 
     def __post_init__(self) -> None:
-        if self.card_fee < 0 or self.temporary_card_fee < 0:
-            raise ValueError("fees are not negative")
+        for name in ("card_fee", "temporary_card_fee"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+                raise ValueError(f"{name}: an amount in fen, a whole number not below 0 (got {value!r})")
+
+    @classmethod
+    def load(cls, path: Path) -> FeeSchedule:
+        """Read a TOML file: ``card_fee_fen`` (the provincial card fee), optional ``temporary_card_fee_fen``
+        and ``source`` (default: the file's name)."""
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ValueError(f"{path}: cannot read the fee schedule: {exc}") from exc
+        unknown = set(data) - {"card_fee_fen", "temporary_card_fee_fen", "source"}
+        if unknown:
+            raise ValueError(f"{path}: unknown keys {', '.join(sorted(unknown))} (card_fee_fen, "
+                             "temporary_card_fee_fen, source)")
+        if "card_fee_fen" not in data:
+            raise ValueError(f"{path}: card_fee_fen is required (the provincial card fee, in fen)")
+        return cls(card_fee=data["card_fee_fen"],
+                   temporary_card_fee=data.get("temporary_card_fee_fen", REGULATION_TEMPORARY_CARD_FEE),
+                   source=str(data.get("source", path.name)))
+
+    def _configured(self) -> str:
+        return f"configured ({self.source or 'FeeSchedule'})"
+
+    def card_fee_basis(self) -> tuple[int, str, bool]:
+        """(amount, basis, assumed) of the provincial card fee."""
+        if self.card_fee is None:
+            return (PLACEHOLDER_CARD_FEE, "ASSUMED: placeholder amount, not set by the regulation (the provincial "
+                    "price authority sets it); configure the card fee", True)
+        return self.card_fee, self._configured(), False
+
+    def temporary_fee_basis(self) -> tuple[int, str]:
+        if self.temporary_card_fee == REGULATION_TEMPORARY_CARD_FEE:
+            return self.temporary_card_fee, "regulation, art. 19 (20 yuan)"
+        return self.temporary_card_fee, f"{self._configured()}, differs from the 20 yuan of art. 19"
 
 
 @dataclass(frozen=True)
 class Fee:
-    """What to charge (``amount`` in fen), the article it follows and why."""
+    """What to charge (``amount`` in fen), the article it follows and why; ``basis`` says where the amount comes
+    from (the regulation, configuration, or our assumption) and ``assumed`` is True for an assumed amount."""
 
     amount: int
     article: int
     reason: str
+    basis: str = "regulation"
+    assumed: bool = False
 
     @property
     def yuan(self) -> str:
         return f"{self.amount // 100}.{self.amount % 100:02d}"
+
+    def describe(self) -> str:
+        """One line for a receipt: amount, article, reason and basis (an assumed amount says so)."""
+        return f"{self.yuan} yuan (art. {self.article}: {self.reason}; {self.basis})"
 
 
 def within_warranty(issue_date: _dt.date, today: _dt.date) -> bool:
@@ -92,26 +148,32 @@ def card_fee(case: FeeCase, *, damage: Damage | None = None, issue_date: _dt.dat
     """The fee for ``case`` (art. 17, 19). ``issue_date`` is the issue date of the card being exchanged and
     ``damage`` how it was damaged (needed for :attr:`FeeCase.EXCHANGE_DAMAGE`)."""
     if case is FeeCase.FIRST:
-        return Fee(0, 17, "first card: free")
+        return Fee(0, 17, "first card: free", "regulation, art. 17")
     if case is FeeCase.TEMPORARY_ISSUE:
-        return Fee(0, 19, "temporary card: free")
+        return Fee(0, 19, "temporary card: free", "regulation, art. 19")
     if case is FeeCase.TEMPORARY_LOST:
-        return Fee(schedule.temporary_card_fee, 19, "temporary card lost or damaged")
+        amount, basis = schedule.temporary_fee_basis()
+        return Fee(amount, 19, "temporary card lost or damaged", basis)
+    paid, basis, assumed = schedule.card_fee_basis()
+
+    def card(article: int, reason: str) -> Fee:
+        return Fee(paid, article, reason, basis, assumed)
+
     if case is FeeCase.REPLACEMENT:
-        return Fee(schedule.card_fee, 17, "replacement: provincial card fee")
+        return card(17, "replacement: provincial card fee")
     if case is FeeCase.EXCHANGE_HOLDER_REQUEST:
-        return Fee(schedule.card_fee, 17, "exchange on the holder's own request: outside the warranty")
+        return card(17, "exchange on the holder's own request: outside the warranty")
     if case in (FeeCase.EXCHANGE_DATA_CHANGE, FeeCase.EXCHANGE_APPEARANCE):
-        return Fee(schedule.card_fee, 22 if case is FeeCase.EXCHANGE_APPEARANCE else 17,
-                   "exchange for changed data or appearance: not a quality defect")
+        return card(22 if case is FeeCase.EXCHANGE_APPEARANCE else 17,
+                    "exchange for changed data or appearance: not a quality defect (our reading: the warranty "
+                    "covers quality defects only)")
     # exchange for damage
     if damage is None:
         raise ValueError("an exchange for damage needs the kind of damage")
     if issue_date is None:
         raise ValueError("an exchange for damage needs the card's issue date")
     if damage.human:
-        return Fee(schedule.card_fee, 17, f"human damage ({damage.value}): outside the warranty")
+        return card(17, f"human damage ({damage.value}): outside the warranty")
     if not within_warranty(issue_date, today):
-        return Fee(schedule.card_fee, 17, f"issued {issue_date.isoformat()}, more than two years ago: "
-                   "outside the warranty")
-    return Fee(0, 17, "quality defect within the two-year warranty: free")
+        return card(17, f"issued {issue_date.isoformat()}, more than two years ago: outside the warranty")
+    return Fee(0, 17, "quality defect within the two-year warranty: free", "regulation, art. 17")

@@ -45,18 +45,21 @@ import json
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from sscard.errors import CardConnectionError, SscardError
 from sscard.spec_tables import Lifecycle
 from sscard.window import _core as core
 from sscard.window.cardops import CardEvidence, CardOp, CardOperations, Function
 from sscard.window.context import JournalView, Receipt, Window
-from sscard.window.errors import NotFound, OutcomeNeedsHolder, WindowError
-from sscard.window.models import Card, JournalEntry, JournalState
+from sscard.window.errors import NotFound, OutcomeNeedsHolder, RuleViolation, WindowError
+from sscard.window.models import Card, CardStatus, JournalEntry, JournalState
+from sscard.window.operators import require_operator
 
 __all__ = ["Finding", "Verdict", "judge", "pending_operations", "resolve_pending"]
 
-_OPEN = (JournalState.PENDING.value, JournalState.CARD_DONE.value, JournalState.NEEDS_HOLDER.value)
+_OPEN = (JournalState.PENDING.value, JournalState.CARD_DONE.value, JournalState.NEEDS_HOLDER.value,
+         JournalState.SUPERSEDED.value)
 
 ATC_MAX = 0xFFFF
 """The ATC stops counting here (SSC-FIN-3): from then on it shows nothing."""
@@ -155,6 +158,7 @@ def judge(operation: CardOp, function: Function | None, before: CardEvidence | N
 def pending_operations(window: Window) -> list[JournalView]:
     """Journal entries not finished (pending, card_done or needs_holder), oldest first."""
     with window.registry.transaction() as s:
+        require_operator(s, window)
         rows = s.execute(select(JournalEntry, Card.card_number).join(Card, Card.id == JournalEntry.card_id)
                          .where(JournalEntry.state.in_(_OPEN)).order_by(JournalEntry.id)).all()
         return [JournalView(e.id, number, e.operation, e.function, e.effect, e.state, e.operator, e.window_id,
@@ -175,6 +179,21 @@ def _redo_needs(operation: CardOp, function: Function | None, card_ops: CardOper
     return None
 
 
+def _retake(s: Session, entry: JournalEntry, card: Card) -> None:
+    """A superseded entry (SSC-WIN-28) is resolved like a pending one once the card is found and no loss report
+    is left (art. 15): it takes the card's lock again (refused, as a conflict, while another operation holds
+    it)."""
+    lost = [e.function for e in core.active_blacklist(s, card)]
+    if card.status != CardStatus.ACTIVE or lost:
+        raise RuleViolation(14, "SSC-WIN-28", f"journal #{entry.id} was superseded by a loss report; card "
+                            f"{card.card_number} is {card.status}, blacklist {', '.join(lost) or 'none'}: its "
+                            "outcome is established with the card once the loss report is cancelled (art. 15)")
+    core.ensure_not_inflight(s, card)
+    entry.state = JournalState.PENDING.value
+    entry.inflight_card_id = card.id
+    s.flush()
+
+
 def resolve_pending(window: Window, journal_id: int, card_ops: CardOperations | None = None, *,
                     holder_present: bool = False, new_pin: str | None = None) -> Receipt | None:
     """Finish journal entry ``journal_id``: returns the receipt of the recorded operation, or None when the
@@ -193,13 +212,16 @@ def resolve_pending(window: Window, journal_id: int, card_ops: CardOperations | 
             raise NotFound(f"no journal entry #{journal_id}")
         if entry.state not in _OPEN:
             raise WindowError(f"journal #{journal_id} is {entry.state}: nothing to resolve")
+        require_operator(s, window)
+        card = s.get(Card, entry.card_id)
+        assert card is not None
+        if entry.state == JournalState.SUPERSEDED:
+            _retake(s, entry, card)
         entry.attempts += 1
         state = JournalState(entry.state)
         operation = CardOp(entry.operation)
         function = Function(entry.function) if entry.function else None
         payload = json.loads(entry.payload)
-        card = s.get(Card, entry.card_id)
-        assert card is not None
     if state is JournalState.CARD_DONE:
         return core.record_done(window, journal_id, operation,
                                 recovered={"evidence": "the card answered the command (card_done)"})

@@ -45,6 +45,7 @@ __all__ = [
     "FunctionStatus",
     "JournalEntry",
     "JournalState",
+    "Operator",
     "Person",
 ]
 
@@ -118,6 +119,8 @@ class JournalState(enum.StrEnum):
     DONE = "done"              # card and registry both changed
     FAILED = "failed"          # the card refused (or did not change): the registry recorded no success
     NEEDS_HOLDER = "needs_holder"  # outcome unknown and the card cannot show it: resolved with the holder only
+    SUPERSEDED = "superseded"  # open when the card was reported lost: no longer locks the card; resolved with
+    #                            the card once no loss report is left (SSC-WIN-28)
 
 
 class Person(Base):
@@ -181,6 +184,7 @@ class Card(Base):
     collected_on: Mapped[_dt.date | None] = mapped_column(Date)
     ended_on: Mapped[_dt.date | None] = mapped_column(Date)
     cancellation_reason: Mapped[str | None] = mapped_column(String(24))
+    medical_settled_on: Mapped[_dt.date | None] = mapped_column(Date)  # art. 18: kept when a loss report follows
     version: Mapped[int] = mapped_column(Integer)
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}  # noqa: RUF012
@@ -197,6 +201,7 @@ class BlacklistEntry(Base):
     listed_at: Mapped[_dt.datetime] = mapped_column(UtcDateTime)
     lifted_at: Mapped[_dt.datetime | None] = mapped_column(UtcDateTime)
     active_key: Mapped[str | None] = mapped_column(String(40), unique=True)
+    prior_status: Mapped[str | None] = mapped_column(String(16))  # the function's state before the loss report
 
 
 class FeeCharge(Base):
@@ -253,3 +258,20 @@ class JournalEntry(Base):
     updated_at: Mapped[_dt.datetime] = mapped_column(UtcDateTime)
     attempts: Mapped[int] = mapped_column(Integer)
     last_error: Mapped[str | None] = mapped_column(String(300))
+
+
+class Operator(Base):
+    """A window operator (art. 24): who may act, where, and the scrypt hash of their secret (never the secret).
+    ``session_hash``: the SHA-256 of the current sign-in's token (one session per operator)."""
+
+    __tablename__ = "operators"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    operator: Mapped[str] = mapped_column(String(40), unique=True)
+    side: Mapped[str] = mapped_column(String(20))
+    bank: Mapped[str | None] = mapped_column(String(40))
+    secret: Mapped[str] = mapped_column(String(200))             # scrypt$n$r$p$salt$hash (hex)
+    active: Mapped[bool] = mapped_column(Boolean)
+    session_hash: Mapped[str | None] = mapped_column(String(64))
+    signed_in_at: Mapped[_dt.datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[_dt.datetime] = mapped_column(UtcDateTime)

@@ -6,7 +6,10 @@ it may be used, and a blacklisted card is blocked on the spot.
   report unblocks it (art. 15).
 - A card that left use (replaced, exchanged, cancelled, abandoned, an ended temporary card): CARD BLOCK,
   irreversibly.
-- A temporary card past its 90 days is refused (art. 19); a card not collected yet is refused.
+- A temporary card past its 90 days is refused (art. 19; the issue day is the first, SSC-WIN-23), and so is
+  any card past its expiry; a card not collected yet is refused.
+- A card whose EF05 expiry differs from the registry's is refused (SSC-WIN-24): one of them is wrong, and a
+  terminal cannot tell which.
 """
 
 from __future__ import annotations
@@ -48,6 +51,9 @@ def present_card(window: Window, card_ops: CardOperations) -> TerminalVerdict:
     for operation, function in steps:
         try:
             receipts.append(core.run_card_step(window, card_ops, _plan(number, operation, function, blacklist)))
+        except core.SupersededMeanwhile as exc:  # blocked on the card; recorded when the entry is resolved
+            incomplete += (f"; {operation.value} recorded later (journal #{exc.journal_id}, superseded by a loss "
+                           "report)")
         except WindowError as exc:
             if not receipts:
                 raise
@@ -63,8 +69,13 @@ def present_card(window: Window, card_ops: CardOperations) -> TerminalVerdict:
                                f"(art. 14){incomplete}", number, tuple(actions), tuple(receipts))
     if status != CardStatus.ACTIVE:
         return TerminalVerdict(False, f"card {status}: not collected yet", number)
-    if kind == "temporary" and window.today() > expiry:
-        return TerminalVerdict(False, f"temporary card expired on {expiry.isoformat()} (90 days, art. 19)", number)
+    if presented.expiry_date is not None and presented.expiry_date != expiry:
+        return TerminalVerdict(False, f"the expiry on the card (EF05) is {presented.expiry_date.isoformat()}, the "
+                               f"registry's {expiry.isoformat()}: refused until a window checks the card "
+                               "(SSC-WIN-24)", number)
+    if window.today() > expiry:
+        why = "90 days counting the issue day, art. 19" if kind == "temporary" else "its validity is over"
+        return TerminalVerdict(False, f"{kind} card expired: valid until {expiry.isoformat()} ({why})", number)
     if presented.social is not Lifecycle.ACTIVE:
         state = presented.social.name if presented.social else "absent"
         return TerminalVerdict(False, f"the social application is {state} on the card", number)

@@ -31,7 +31,12 @@ from sscard.window.workflows.application_and_issue import (
     record_production,
     register_person,
 )
-from sscard.window.workflows.cancellation import CancellationReason, close_bank_account, settle_medical_account
+from sscard.window.workflows.cancellation import (
+    CancellationReason,
+    cancel_application,
+    close_bank_account,
+    settle_medical_account,
+)
 from sscard.window.workflows.loss_and_replacement import (
     ExchangeReason,
     apply_for_exchange,
@@ -60,6 +65,7 @@ __all__ = [
     "apply_for_exchange",
     "apply_for_replacement",
     "block_returned_card",
+    "cancel_application",
     "cancel_loss",
     "close_bank_account",
     "collect_card",

@@ -16,7 +16,15 @@ from sscard.window.cardops import CardOp, Function, PresentedCard
 from sscard.window.context import ActorRole, Applicant, Receipt, Window
 from sscard.window.errors import RuleViolation
 from sscard.window.fees import Fee
-from sscard.window.models import Application, Card, CardStatus, FunctionStatus, JournalEntry, Person
+from sscard.window.models import (
+    Application,
+    Card,
+    CardStatus,
+    FunctionStatus,
+    JournalEntry,
+    JournalState,
+    Person,
+)
 
 PRODUCTION_WORKING_DAYS = 30
 """Art. 11: the card is made within 30 working days of accepting the application."""
@@ -62,6 +70,13 @@ def card_to_change(s: Session, card_number: str, expected_version: int | None) -
     card = claim_card(s, card_number, expected_version)
     core.ensure_not_inflight(s, card)
     return card, person_by_id(s, card.person_id)
+
+
+def superseded_operations(s: Session, card: Card) -> list[JournalEntry]:
+    """Card operations a loss report superseded (SSC-WIN-28), still to resolve with the card."""
+    return list(s.scalars(select(JournalEntry).where(JournalEntry.card_id == card.id,
+                                                     JournalEntry.state == JournalState.SUPERSEDED.value)
+                          .order_by(JournalEntry.id)))
 
 
 def remaining_losses(s: Session, card: Card, except_function: Function | None = None) -> list[str]:

@@ -155,9 +155,12 @@ def record_production(window: Window, application_id: int, *, card_number: str, 
         late = today > app.deadline
         note = (f"LATE: due {app.deadline.isoformat()}, {window.calendar.working_days_between(app.deadline, today)} "
                 "working days over (art. 11)" if late else f"on time (due {app.deadline.isoformat()})")
+        notes = (note,) if expiry_date is not None else (
+            note, f"expiry {card.expiry_date.isoformat()}: ASSUMED ({CARD_VALIDITY_YEARS} years; the regulation sets "
+            "no validity and none was given): pick-up refuses the card if its EF05 says otherwise")
         audit_id = core.audit(s, window, "record_production", article=11, clause="SSC-WIN-3", person_id=person.id,
                               card_id=card.id, application_id=app.id, detail={"late": late})
-        return common.receipt(s, "record_production", audit_id, card=card, application=app, notes=(note,))
+        return common.receipt(s, "record_production", audit_id, card=card, application=app, notes=notes)
 
 
 def overdue_applications(window: Window) -> list[ApplicationView]:
@@ -194,6 +197,7 @@ def collect_card(window: Window, card_number: str, card_ops: CardOperations, *,
                                 "deemed abandoned, the card went back to the card office")
         common.check_applicant(collector, 12, "SSC-WIN-4")
         core.check_presented(card, presented)
+        core.check_expiry(card, presented, 12)
         if Function.SOCIAL not in card_ops.authorities:
             raise WindowError("this terminal holds no issuer keys: it cannot activate the social function")
         return core.CardStep(card, CardOp.ACTIVATE, Function.SOCIAL, "collect",
@@ -237,13 +241,20 @@ def _collect_effect(s: Session, window: Window, entry: JournalEntry, payload: di
 
 
 def activate_financial(window: Window, card_number: str, card_ops: CardOperations) -> Receipt:
-    """Art. 13 (SSC-WIN-4): the financial function is activated separately, at the bank's counter."""
+    """Art. 13 (SSC-WIN-4): the financial function is activated separately, at the counter of the card's bank
+    (SSC-WIN-27); never on a card reported lost: after a loss report no function may be used (art. 14,
+    SSC-WIN-18)."""
     core.require_side(window, (Side.BANK,), 13, "SSC-WIN-4", "financial activation")
     presented = card_ops.read_card_identity()
 
     def plan(s: Session) -> core.CardStep:
         card = common.claim_card(s, card_number)
+        core.check_bank(window, card)
         core.check_presented(card, presented)
+        lost = common.remaining_losses(s, card)
+        if lost:
+            raise RuleViolation(14, "SSC-WIN-18", f"card {card.card_number} is reported lost ({', '.join(lost)}): no "
+                                "function may be used, so none is activated; cancel the loss report first (art. 15)")
         if card.status != CardStatus.ACTIVE or card.financial != FunctionStatus.ISSUED:
             raise RuleViolation(13, "SSC-WIN-4", f"card {card.card_number} ({card.status}, financial "
                                 f"{card.financial}): the financial function can be activated only once, after pick-up")

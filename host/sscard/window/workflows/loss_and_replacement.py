@@ -59,7 +59,13 @@ def report_loss(window: Window, card_number: str, function: Function, *, formal:
     the bank. The card is blacklisted: from now on no function may be used, and a terminal that meets it
     blocks its applications (:func:`~sscard.window.terminal.present_card`).
 
-    A temporary card (social function only) formally reported lost ends, and costs 20 yuan (art. 19).
+    A temporary card (social function only) formally reported lost ends, and costs the temporary card fee
+    (20 yuan, art. 19).
+
+    The function's state before the report is kept with the blacklist entry, and comes back when the report
+    is cancelled (art. 15, SSC-WIN-19). A loss report is always possible (SSC-WIN-28): a card operation in
+    flight on the card does not stop it (:func:`sscard.window._core.supersede_open_operations` says what becomes
+    of it), and a bank reports only its own cards (SSC-WIN-27).
     """
     if formal:
         core.require_side(window, (core.function_side(function),), 14, "SSC-WIN-6",
@@ -72,7 +78,11 @@ def report_loss(window: Window, card_number: str, function: Function, *, formal:
     if formal:
         common.check_applicant(applicant, 14, "SSC-WIN-6")
     with window.registry.transaction() as s:
-        card, person = common.card_to_change(s, card_number, expected_version)
+        card = common.claim_card(s, card_number, expected_version)
+        person = common.person_by_id(s, card.person_id)
+        core.check_bank(window, card)
+        # first what the card operation in flight did, if the card answered it (it may end the card)
+        notes: list[str] = core.supersede_open_operations(s, window, card, f"the {function.value} loss report")
         if card.status != CardStatus.ACTIVE:
             raise RuleViolation(14, "SSC-WIN-6", f"card {card.card_number} is {card.status}: only a card in use "
                                 "can be reported lost")
@@ -84,17 +94,16 @@ def report_loss(window: Window, card_number: str, function: Function, *, formal:
                                 f"already reported lost ({current.value})")
         new = FunctionStatus.FORMAL_LOSS if formal else FunctionStatus.TEMPORARY_LOSS
         fee = None
-        notes: list[str] = []
         if function is Function.SOCIAL:
             card.social = new.value
         else:
             card.financial = new.value
-        core.blacklist_add(s, window, card, function.value, new.value)
+        core.blacklist_add(s, window, card, function.value, new.value, prior_status=current.value)
         if card.kind == "temporary" and formal:
             fee = card_fee(FeeCase.TEMPORARY_LOST, today=window.today(), schedule=window.fees)
             core.charge(s, window, person.id, fee, FeeCase.TEMPORARY_LOST, card_id=card.id)
             common.end_card(s, window, card, CardStatus.CANCELLED, window.today(), reason="lost")
-            notes.append("temporary card lost: cancelled, 20 yuan card fee (art. 19)")
+            notes.append(f"temporary card lost: cancelled, {fee.yuan} yuan card fee (art. 19)")
         s.flush()
         audit_id = core.audit(s, window, "report_loss", article=14, clause="SSC-WIN-6", person_id=person.id,
                               card_id=card.id, actor=core.actor_of(applicant) if formal else None,
@@ -114,6 +123,7 @@ def cancel_loss(window: Window, card_number: str, function: Function, card_ops: 
 
     def plan(s: Session) -> core.CardStep | Receipt:
         card = common.claim_card(s, card_number, expected_version)
+        core.check_bank(window, card)
         if card.status == CardStatus.REPLACED:
             when = card.ended_on.isoformat() if card.ended_on else "earlier"
             raise RuleViolation(15, "SSC-WIN-8", f"card {card.card_number}: a replacement was applied for ({when}); "
@@ -155,18 +165,23 @@ def _cancel_loss_effect(s: Session, window: Window, entry: JournalEntry | None, 
                         card: Card | None = None) -> Receipt:
     card = common.claimed_card(s, entry, card)
     function = Function(payload["function"])
+    # art. 15 (SSC-WIN-19): the state before the report comes back (an entry listed before it was recorded:
+    # active, as then)
+    restored = core.blacklist_lift(s, window, card, function.value) or FunctionStatus.ACTIVE.value
     if function is Function.SOCIAL:
-        card.social = FunctionStatus.ACTIVE.value
+        card.social = restored
     else:
-        card.financial = FunctionStatus.ACTIVE.value
-    core.blacklist_lift(s, window, card, function.value)
+        card.financial = restored
     s.flush()
-    detail: dict[str, Any] = {"function": function.value, "unblocked_on_card": entry is not None}
+    detail: dict[str, Any] = {"function": function.value, "unblocked_on_card": entry is not None,
+                              "restored": restored}
     detail.update(common.recovery(payload) or {})
     audit_id = core.audit(s, window, "cancel_loss", article=15, clause="SSC-WIN-8", person_id=card.person_id,
                           card_id=card.id, journal_id=entry.id if entry else None, detail=detail)
+    superseded = [f"journal #{e.id} ({e.operation}) was superseded by the loss report: resolve it now with the "
+                  "card (resolve_pending)" for e in common.superseded_operations(s, card)]
     return common.receipt(s, "cancel_loss", audit_id, card=card, journal_id=entry.id if entry else None,
-                          notes=_still_blocked_note(s, card, window, []))
+                          notes=_still_blocked_note(s, card, window, []) + tuple(superseded))
 
 
 def restore_application(window: Window, card_number: str, card_ops: CardOperations) -> Receipt:
@@ -177,6 +192,7 @@ def restore_application(window: Window, card_number: str, card_ops: CardOperatio
 
     def plan(s: Session) -> core.CardStep:
         card = common.claim_card(s, card_number)
+        core.check_bank(window, card)
         core.check_presented(card, presented)
         if card.status != CardStatus.ACTIVE or common.remaining_losses(s, card):
             raise RuleViolation(14, "SSC-WIN-8", f"card {card.card_number} is {card.status} with blacklist "
@@ -219,6 +235,7 @@ def apply_for_replacement(window: Window, card_number: str, *, applicant: Applic
                                 "formally reported lost")
         if not bank_loss_receipt:
             raise RuleViolation(16, "SSC-WIN-9", "the bank's loss receipt is required")
+        core.check_reference(bank_loss_receipt, "bank_loss_receipt")
         common.check_no_open_application(s, person)
         today = window.today()
         common.end_card(s, window, card, CardStatus.REPLACED, today)

@@ -31,6 +31,7 @@ def _pin_plan(window: Window, card_number: str, card_ops: CardOperations, functi
 
     def plan(s: Session) -> core.CardStep:
         card = common.claim_card(s, card_number)
+        core.check_bank(window, card)
         state = card.social if function is Function.SOCIAL else card.financial
         if card.status != CardStatus.ACTIVE or state != FunctionStatus.ACTIVE or common.remaining_losses(s, card):
             raise RuleViolation(14, "SSC-WIN-14", f"card {card.card_number} ({card.status}, {function.value} "

@@ -5,12 +5,12 @@ or the 90 days are over; 20 yuan when lost or damaged.
 
 from __future__ import annotations
 
-import datetime as _dt
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sscard.holder import TEMPORARY_CARD_DAYS, temporary_card_expiry
 from sscard.window import _core as core
 from sscard.window.cardops import CardOp, CardOperations, Function
 from sscard.window.context import HOLDER, Applicant, Receipt, Side, Window
@@ -19,17 +19,25 @@ from sscard.window.fees import FeeCase, card_fee
 from sscard.window.models import Card, CardStatus, FunctionStatus, JournalEntry
 from sscard.window.workflows import _common as common
 
-__all__ = ["TEMPORARY_CARD_DAYS", "expire_temporary_cards", "issue_temporary_card", "return_temporary_card"]
+__all__ = [
+    "TEMPORARY_CARD_DAYS",
+    "expire_temporary_cards",
+    "issue_temporary_card",
+    "return_temporary_card",
+]
 
-TEMPORARY_CARD_DAYS = 90
-"""Art. 19: a temporary card is valid 90 days."""
 
 
 def issue_temporary_card(window: Window, ssn: str, card_ops: CardOperations, *, card_number: str,
                          hospital_certificate: str, applicant: Applicant = HOLDER) -> Receipt:
     """Art. 19 (SSC-WIN-13): a temporary card, on the spot and free, at the insured person's service window,
     for an insured person waiting for a card or a replacement who shows a hospital certificate. Social
-    function only, valid 90 days; the social function is activated on the card at issue."""
+    function only, valid 90 days counting the issue day (SSC-WIN-23); the social function is activated on the
+    card at issue.
+
+    Not while the person's own card is still in use (an exchange keeps it until the new card is collected,
+    SSC-WIN-22); the expiry written on the card must be the registry's (SSC-WIN-24); the certificate is
+    recorded by its reference only (art. 24, SSC-WIN-25)."""
     core.require_side(window, (Side.SOCIAL,), 19, "SSC-WIN-13", "a temporary card")
     common.check_applicant(applicant, 19, "SSC-WIN-13")
     presented = card_ops.read_card_identity()
@@ -46,15 +54,21 @@ def issue_temporary_card(window: Window, ssn: str, card_ops: CardOperations, *, 
             raise RuleViolation(19, "SSC-WIN-13", "temporary cards are for insured persons")
         if not hospital_certificate:
             raise RuleViolation(19, "SSC-WIN-13", "the hospital admission or treatment certificate is required")
+        core.check_reference(hospital_certificate, "hospital_certificate")
         if common.open_application(s, person) is None:
             raise RuleViolation(19, "SSC-WIN-13", "a temporary card is for a person waiting for a card or a "
                                 "replacement: the person has no open application")
+        live = s.scalars(select(Card).where(Card.live_person_id == person.id)).one_or_none()
+        if live is not None:
+            raise RuleViolation(19, "SSC-WIN-22", f"the person's card {live.card_number} is still in use (an "
+                                "exchange keeps it until the new card is collected): a temporary card is for a "
+                                "person left without a card")
         today = window.today()
         card = Card(card_number=card_number, card_id=presented.card_id or "", person_id=person.id, application_id=None,
-                    kind="temporary", bank=None, issue_date=today,
-                    expiry_date=today + _dt.timedelta(days=TEMPORARY_CARD_DAYS),
+                    kind="temporary", bank=None, issue_date=today, expiry_date=temporary_card_expiry(today),
                     status=CardStatus.AWAITING_PICKUP.value, social=FunctionStatus.ISSUED.value,
                     financial=FunctionStatus.NONE.value, live_temp_person_id=person.id, ready_on=today, version=1)
+        core.check_expiry(card, presented, 19)
         s.add(card)
         s.flush()
         return core.CardStep(card, CardOp.ACTIVATE, Function.SOCIAL, "issue_temporary",
