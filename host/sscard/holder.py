@@ -475,12 +475,30 @@ class PersonalisationData:
                 raise _fail(name, str(exc).split(": ", 1)[-1]) from None
 
 
+def _check_card_id_number(value: str) -> None:
+    """EF06 record 1 after issue (art. 6, 9): a citizen number, or the 18-character number of a holder who is
+    not a mainland resident (residence permit, 2023 permanent-residence ID), each by its own rules."""
+    from sscard.id_numbers import IdKind, IdNumberError, detect_kind, parse_id
+
+    kind = detect_kind(value) if isinstance(value, str) else IdKind.RESIDENT
+    if kind is IdKind.RESIDENT:
+        validate_social_security_number(value)
+        return
+    if len(value) != 18:
+        raise _fail("holder.social_security_number", f"a {kind.value} number of {len(value)} characters does not "
+                    "fit the card's 18-character number")
+    try:
+        parse_id(value, kind)
+    except IdNumberError as exc:
+        raise _fail("holder.social_security_number", str(exc)) from None
+
+
 def validate_holder_item(record: int, value: str) -> None:
     """The rule of one EF06 item (by record number) for a later change of holder data; the field is named
     as in the holder file. Cross-field rules (birth date and sex in the social security number) are not
     checked here: they need the whole record."""
     if record == 1:
-        validate_social_security_number(value)
+        _check_card_id_number(value)
     elif record == 2:
         _check_text("holder.name", value, _item("EF06", 2).length, required=True)
     elif record == 3:

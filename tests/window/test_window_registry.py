@@ -23,12 +23,12 @@ from sscard.window.models import Base
 
 
 def test_migrations_create_exactly_the_models(registry: Registry) -> None:
-    assert registry.current_revision() == registry.head_revision() == "0001"
+    assert registry.current_revision() == registry.head_revision() == "0003"
     with registry.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
     registry.upgrade()  # idempotent
-    assert registry.current_revision() == "0001"
+    assert registry.current_revision() == "0003"
 
 
 def test_reopening_keeps_the_data(registry_url: str) -> None:
