@@ -26,14 +26,15 @@ PIN_CHANGE_NOTE = ("art. 20: change both PINs now: the social PIN here, at a kio
 
 
 def identity_of(number: str, kind: IdKind | str | None, nationality: str | None,
-                birth_date: _dt.date | None) -> IdentityNumber:
+                birth_date: _dt.date | None, *, known: _dt.date | None = None) -> IdentityNumber:
     """Art. 9 (SSC-WIN-30): the identity number checked by the rules of its kind; the birth date given must
-    agree with the one the number carries, and is required when it carries none."""
+    agree with the one the number carries, and is required when it carries none (``known``: the one the
+    registry already holds)."""
     try:
         identity = parse_id(number, kind, nationality=nationality)
     except IdNumberError as exc:
         raise RuleViolation(9, "SSC-WIN-30", str(exc)) from None
-    if identity.birth_date is None and birth_date is None:
+    if identity.birth_date is None and birth_date is None and known is None:
         raise RuleViolation(9, "SSC-WIN-30", f"{identity.kind.value}: the number carries no birth date: give it "
                             "(birth_date, from the document)")
     if identity.birth_date is not None and birth_date is not None and birth_date != identity.birth_date:

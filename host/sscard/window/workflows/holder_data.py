@@ -71,7 +71,8 @@ def _plan_values(person: Person, change: PersonalData) -> tuple[dict[str, Any], 
     if change.name_extension is not None:
         card[3] = _card_item(3, change.name_extension)
     if change.id_number is not None:
-        identity = common.identity_of(change.id_number, change.id_kind, change.nationality, change.birth_date)
+        identity = common.identity_of(change.id_number, change.id_kind, change.nationality, change.birth_date,
+                                      known=person.birth_date)
         if identity.key != person.ssn:
             registry.update(ssn=identity.key, id_kind=identity.kind.value, nationality=identity.nationality)
             if identity.kind is IdKind.PASSPORT or len(identity.number) != 18:
