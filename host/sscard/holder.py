@@ -33,6 +33,15 @@ from typing import Any
 
 from sscard import spec_tables as t
 from sscard.errors import HolderDataError
+from sscard.id_numbers import (
+    PROVINCE_CODES,
+    IdKind,
+    IdNumberError,
+    check_date_and_character,
+    detect_kind,
+    mod11_2_check,
+    parse_id,
+)
 from sscard.keys import _read_json, _shown, _Unreadable
 from sscard_core.layout import Item
 
@@ -52,17 +61,9 @@ __all__ = [
     "validate_social_security_number",
 ]
 
-PROVINCE_CODES = frozenset({
-    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
-    50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82,
-})
-"""GB/T 2260 province-level prefixes (the first two digits of a division code)."""
-
 ETHNICITY_CODES = frozenset({f"{n:02d}" for n in range(1, 57)} | {"97", "98"})
 """GB 3304-1991 codes: the 56 nationalities, 97 other, 98 foreign-born naturalised citizens."""
 
-_GB11643_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_GB11643_CHECK = "10X98765432"
 TEMPORARY_CARD_DAYS = 90
 _SEX = {"1": "male", "2": "female"}
 _SEX_PROBLEM = "not 1 (male) or 2 (female)"
@@ -88,7 +89,7 @@ def gb11643_check_character(first17: str) -> str:
     """The GB 11643-1999 check character (ISO 7064 MOD 11-2) of the first 17 digits of a citizen number."""
     if len(first17) != 17 or not (first17.isascii() and first17.isdigit()):
         raise ValueError("need the first 17 digits")
-    return _GB11643_CHECK[sum(int(c) * w for c, w in zip(first17, _GB11643_WEIGHTS, strict=True)) % 11]
+    return mod11_2_check(first17)
 
 
 def _check_division(field_name: str, code: str) -> str:
@@ -110,12 +111,9 @@ def validate_social_security_number(number: str, field_name: str = "holder.socia
         raise _fail(field_name, "17 digits and a check character 0-9 or X expected")
     _check_division(field_name, number[:6])
     try:
-        _dt.datetime.strptime(number[6:14], "%Y%m%d")
-    except ValueError:
-        raise _fail(field_name, "the birth date it encodes (digits 7-14) is not a real date") from None
-    expected = gb11643_check_character(body)
-    if check != expected:
-        raise _fail(field_name, f"check character {check} is wrong (GB 11643 gives {expected})")
+        check_date_and_character(number, field_name, "GB 11643")
+    except IdNumberError as exc:
+        raise _fail(field_name, exc.problem) from None
     return number
 
 
@@ -478,8 +476,6 @@ class PersonalisationData:
 def _check_card_id_number(value: str) -> None:
     """EF06 record 1 after issue (art. 6, 9): a citizen number, or the 18-character number of a holder who is
     not a mainland resident (residence permit, 2023 permanent-residence ID), each by its own rules."""
-    from sscard.id_numbers import IdKind, IdNumberError, detect_kind, parse_id
-
     kind = detect_kind(value) if isinstance(value, str) else IdKind.RESIDENT
     if kind is IdKind.RESIDENT:
         validate_social_security_number(value)
@@ -490,7 +486,7 @@ def _check_card_id_number(value: str) -> None:
     try:
         parse_id(value, kind)
     except IdNumberError as exc:
-        raise _fail("holder.social_security_number", str(exc)) from None
+        raise _fail("holder.social_security_number", f"{exc.label}: {exc.problem}") from None
 
 
 def validate_holder_item(record: int, value: str) -> None:

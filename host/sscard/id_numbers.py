@@ -32,7 +32,14 @@ import enum
 import re
 from dataclasses import dataclass
 
-__all__ = ["HMT_AREAS", "IdKind", "IdNumberError", "IdentityNumber", "detect_kind", "mod11_2_check", "parse_id"]
+__all__ = ["HMT_AREAS", "PROVINCE_CODES", "IdKind", "IdNumberError", "IdentityNumber", "check_date_and_character",
+           "detect_kind", "mod11_2_check", "parse_id"]
+
+PROVINCE_CODES = frozenset({
+    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
+    50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82,
+})
+"""GB/T 2260 province-level prefixes (the first two digits of a division code)."""
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
@@ -46,7 +53,12 @@ _PASSPORT = re.compile(r"[A-Z0-9]{5,15}")
 
 
 class IdNumberError(ValueError):
-    """An identity number that breaks the rules of its kind; the message names the kind and the rule."""
+    """An identity number that breaks the rules of its kind; the message names the kind (``label``) and the
+    rule (``problem``)."""
+
+    def __init__(self, label: str, problem: str) -> None:
+        super().__init__(f"{label}: {problem}")
+        self.label, self.problem = label, problem
 
 
 class IdKind(enum.StrEnum):
@@ -92,21 +104,28 @@ def detect_kind(number: str) -> IdKind:
     return IdKind.RESIDENT
 
 
-def _eighteen(number: str, what: str) -> tuple[_dt.date, str]:
-    """The rules shared by the 18-character numbers: 17 digits, a real birth date in digits 7-14, the check
-    character. Returns the birth date and the sex the sequence's parity gives."""
-    if len(number) != 18:
-        raise IdNumberError(f"{what}: {len(number)} characters, 18 expected")
-    body, check = number[:17], number[17]
-    if not (body.isascii() and body.isdigit()) or check not in "0123456789X":
-        raise IdNumberError(f"{what}: 17 digits and a check character 0-9 or X expected")
+def check_date_and_character(number: str, label: str, standard: str = "ISO 7064 MOD 11-2") -> _dt.date:
+    """Of 17 digits and a check character (shape already checked): the birth date in digits 7-14 is a real
+    date, and the check character is right. Returns the birth date."""
     try:
         born = _dt.datetime.strptime(number[6:14], "%Y%m%d").date()
     except ValueError:
-        raise IdNumberError(f"{what}: the birth date it encodes (digits 7-14) is not a real date") from None
-    expected = mod11_2_check(body)
-    if check != expected:
-        raise IdNumberError(f"{what}: check character {check} is wrong (ISO 7064 MOD 11-2 gives {expected})")
+        raise IdNumberError(label, "the birth date it encodes (digits 7-14) is not a real date") from None
+    expected = mod11_2_check(number[:17])
+    if number[17] != expected:
+        raise IdNumberError(label, f"check character {number[17]} is wrong ({standard} gives {expected})")
+    return born
+
+
+def _eighteen(number: str, what: str, standard: str = "ISO 7064 MOD 11-2") -> tuple[_dt.date, str]:
+    """The rules shared by the 18-character numbers: 17 digits, a real birth date in digits 7-14, the check
+    character. Returns the birth date and the sex the sequence's parity gives."""
+    if len(number) != 18:
+        raise IdNumberError(what, f"{len(number)} characters, 18 expected")
+    body, check = number[:17], number[17]
+    if not (body.isascii() and body.isdigit()) or check not in "0123456789X":
+        raise IdNumberError(what, "17 digits and a check character 0-9 or X expected")
+    born = check_date_and_character(number, what, standard)
     return born, "1" if int(number[16]) % 2 else "2"
 
 
@@ -114,11 +133,8 @@ def parse_id(number: str, kind: IdKind | str | None = None, *, nationality: str 
     """Check ``number`` by the rules of ``kind`` (None: the kind its shape shows, see :func:`detect_kind`;
     a passport needs ``kind="passport"`` and ``nationality``). Raises :class:`IdNumberError` naming the kind
     and what is wrong."""
-    from sscard.errors import HolderDataError
-    from sscard.holder import validate_social_security_number
-
     if not isinstance(number, str) or not number.strip():
-        raise IdNumberError("identity number: required")
+        raise IdNumberError("identity number", "required")
     number = number.strip().upper()
     try:
         if kind is not None:
@@ -127,22 +143,22 @@ def parse_id(number: str, kind: IdKind | str | None = None, *, nationality: str 
             shown = detect_kind(number)
             kind = IdKind.PASSPORT if nationality and shown is IdKind.RESIDENT else shown
     except ValueError:
-        raise IdNumberError(f"identity document kind {kind!r}: one of {', '.join(k.value for k in IdKind)}") from None
+        raise IdNumberError("identity document kind", f"{kind!r} is not one of "
+                            f"{', '.join(k.value for k in IdKind)}") from None
     if kind is not IdKind.PASSPORT and nationality is not None and kind is not IdKind.FOREIGN_PERMANENT_RESIDENCE:
-        raise IdNumberError(f"{kind.value}: a nationality is given only with a passport or a permanent-residence ID")
+        raise IdNumberError(kind.value, "a nationality is given only with a passport or a permanent-residence ID")
     if kind is IdKind.RESIDENT:
+        label = "resident ID"
         if number.startswith("9") or number[:6] in HMT_AREAS:
-            raise IdNumberError("resident ID: this number has the shape of a non-mainland number; give its kind")
-        try:
-            validate_social_security_number(number, "resident ID")
-        except HolderDataError as exc:
-            raise IdNumberError(str(exc)) from None
-        born, sex = _eighteen(number, "resident ID")
+            raise IdNumberError(label, "this number has the shape of a non-mainland number; give its kind")
+        born, sex = _eighteen(number, label, "GB 11643")
+        if int(number[:2]) not in PROVINCE_CODES:
+            raise IdNumberError(label, "province code (the first two digits) is not a GB/T 2260 one")
         return IdentityNumber(kind, number, "CHN", born, sex)
     if kind is IdKind.HMT_RESIDENCE_PERMIT:
         what = "Hong Kong/Macao/Taiwan residence permit"
         if number[:6] not in HMT_AREAS:
-            raise IdNumberError(f"{what}: begins with 810000 (Hong Kong), 820000 (Macao) or 830000 (Taiwan), "
+            raise IdNumberError(what, "begins with 810000 (Hong Kong), 820000 (Macao) or 830000 (Taiwan), "
                                 f"not {number[:6]}")
         born, sex = _eighteen(number, what)
         return IdentityNumber(kind, number, None, born, sex)
@@ -150,22 +166,22 @@ def parse_id(number: str, kind: IdKind | str | None = None, *, nationality: str 
         what = "foreign permanent-residence ID"
         if len(number) == 15:
             if not _OLD_PERMANENT.fullmatch(number):
-                raise IdNumberError(f"{what} (15-character format): three capital letters (the nationality) and "
-                                    "12 digits expected")
+                raise IdNumberError(f"{what} (15-character format)", "three capital letters (the nationality) "
+                                    "and 12 digits expected")
             if nationality is not None and nationality != number[:3]:
-                raise IdNumberError(f"{what}: the number's nationality {number[:3]} is not the one given "
+                raise IdNumberError(what, f"the number's nationality {number[:3]} is not the one given "
                                     f"({nationality})")
             return IdentityNumber(kind, number, number[:3])
         if len(number) == 18 and not number.startswith("9"):
-            raise IdNumberError(f"{what} (2023 format): the first character is 9, not {number[0]}")
+            raise IdNumberError(f"{what} (2023 format)", f"the first character is 9, not {number[0]}")
         if len(number) != 18:
-            raise IdNumberError(f"{what}: {len(number)} characters; 18 (2023 format, beginning with 9) or 15 "
+            raise IdNumberError(what, f"{len(number)} characters; 18 (2023 format, beginning with 9) or 15 "
                                 "(three letters and 12 digits) expected")
         born, _ = _eighteen(number, f"{what} (2023 format)")
         return IdentityNumber(kind, number, nationality, born)
     if nationality is None or not _COUNTRY.fullmatch(nationality):
-        raise IdNumberError(f"passport: the issuing country as three capital letters (ISO 3166-1 alpha-3) is "
+        raise IdNumberError("passport", "the issuing country as three capital letters (ISO 3166-1 alpha-3) is "
                             f"required, got {nationality!r}")
     if not _PASSPORT.fullmatch(number):
-        raise IdNumberError("passport: the number is 5-15 capital letters and digits")
+        raise IdNumberError("passport", "the number is 5-15 capital letters and digits")
     return IdentityNumber(kind, number, nationality)
