@@ -468,3 +468,45 @@ def test_art29_term_and_later_dates_are_documented() -> None:
     window = (ROOT / "docs" / "window.md").read_text(encoding="utf-8")
     assert "art. 29" in window.lower()
 
+
+
+# ------------------------------------------------------------------------------------------ command line
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    from sscard.cli import main
+
+    code = main(["window", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.clause("SSC-WIN-34", "SSC-WIN-33", "SSC-WIN-30")
+def test_cli_demo_shows_the_completed_articles(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "demo")
+    assert code == 0
+    before, after = out.split("name on the new card (EF06): ")[1], out.split("name on the new card (EF06) now: ")[1]
+    assert before.splitlines()[0] != after.splitlines()[0]  # the card's EF06 changed with the registry
+    assert "change_personal_data: audit" in out and "art. 6 SSC-WIN-34" in out
+    assert "change_pin: audit" in out and "Hong Kong resident" in out
+
+
+@pytest.mark.clause("SSC-WIN-30", "SSC-WIN-31", "SSC-WIN-34")
+def test_cli_register_apply_and_data_change(capsys: pytest.CaptureFixture[str], registry_url: str,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    db = ["--db", registry_url, "--today", "2025-03-03"]
+    code, _, err = run(capsys, "register", "E7654321", "Jane Doe", "--id-kind", "passport", *db)
+    assert code == 1 and "passport: the issuing country" in err
+    assert run(capsys, "register", "E7654321", "Jane Doe", "--id-kind", "passport", "--nationality", "GBR",
+               "--birth-date", "1950-04-04", "--photo-on-file", *db)[0] == 0
+    code, _, err = run(capsys, "apply", "GBRE7654321", "--bank", "ICBC", "--role", "agent", "--agent-id",
+                       "440203197001011234", "--proof", "poa", *db)
+    assert code == 1 and "art. 10 (SSC-WIN-31)" in err
+    code, out, _ = run(capsys, "apply", "GBRE7654321", "--bank", "ICBC", "--role", "agent", "--agent-id",
+                       "440203197001011234", "--proof", "poa", "--ground", "elderly", "--json", *db)
+    assert code == 0 and json.loads(out)["application"]["status"] == "accepted"
+    code, out, _ = run(capsys, "data-change", "GBRE7654321", "--document", "deed poll", "--name", "Jane Roe",
+                       "--no-card", "--json", *db)
+    assert code == 0 and json.loads(out)["action"] == "change_personal_data"
+    code, _, err = run(capsys, "pin-change", "K00000001", *db)  # a card command: keys and a reader needed
+    assert code == 1 and "--keys" in err
