@@ -127,7 +127,7 @@ class Person(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # revision 0003 (art. 9, SSC-WIN-30): the identity document; ``ssn`` holds its number (passport: the
     # issuing country then the number); the birth date is kept because not every number carries one.
-    id_kind: Mapped[str] = mapped_column(String(24), default="resident", server_default="resident")
+    id_kind: Mapped[str] = mapped_column(String(32), default="resident", server_default="resident")
     nationality: Mapped[str | None] = mapped_column(String(3))
     birth_date: Mapped[_dt.date | None] = mapped_column(Date)
     ssn: Mapped[str] = mapped_column(String(18), unique=True)

@@ -18,7 +18,7 @@ depends_on = None
 
 def upgrade() -> None:
     # add_column works on SQLite without rebuilding the table (new nullable columns or a server default).
-    op.add_column("persons", sa.Column("id_kind", sa.String(24), nullable=False, server_default="resident"))
+    op.add_column("persons", sa.Column("id_kind", sa.String(32), nullable=False, server_default="resident"))
     op.add_column("persons", sa.Column("nationality", sa.String(3), nullable=True))
     op.add_column("persons", sa.Column("birth_date", sa.Date(), nullable=True))
     op.add_column("applications", sa.Column("agent_ground", sa.String(20), nullable=True))
