@@ -369,6 +369,14 @@ def test_art6_passport_holder_receives_a_permanent_residence_id(world: World) ->
     assert receipt.card is None and receipt.journal_id is None  # no card yet: the registry alone
     person = person_row(world, FOREIGN_2023)
     assert (person.id_kind, person.nationality) == ("foreign_permanent_residence", None)
+    with pytest.raises(RuleViolation) as e:  # now the number carries the birth date
+        change_personal_data(world.social, FOREIGN_2023, PersonalData(birth_date=_dt.date(1980, 3, 16)), proof="x")
+    assert "part of the identity number" in refused(6, "SSC-WIN-34", e)
+    register_person(world.social, "K12345678901234", "Bo Li", id_kind="passport", nationality="NZL",
+                    birth_date=_dt.date(1960, 1, 1))  # filed as NZLK12345678901234: 18 characters
+    change_personal_data(world.social, "NZLK12345678901234", PersonalData(birth_date=_dt.date(1960, 1, 2)),
+                         proof="corrected passport")
+    assert person_row(world, "NZLK12345678901234").birth_date == _dt.date(1960, 1, 2)
 
 
 @pytest.mark.clause("SSC-WIN-34")

@@ -49,6 +49,15 @@ class PersonalData:
         return f"PersonalData({', '.join(k for k, v in vars(self).items() if v is not None)})"
 
 
+_SEX_IN_NUMBER = (IdKind.RESIDENT, IdKind.HMT_RESIDENCE_PERMIT)
+
+
+def _number_has_birth_date(person: Person) -> bool:
+    """Whether the registered number carries the birth date (then only a corrected number changes it)."""
+    return person.id_kind in _SEX_IN_NUMBER or (person.id_kind == IdKind.FOREIGN_PERMANENT_RESIDENCE
+                                                and len(person.ssn) == 18)
+
+
 def _violation(problem: str) -> RuleViolation:
     return RuleViolation(6, CLAUSE, problem)
 
@@ -83,17 +92,17 @@ def _plan_values(person: Person, change: PersonalData) -> tuple[dict[str, Any], 
         if identity.birth_date is not None:
             registry["birth_date"] = identity.birth_date
             card[7] = identity.birth_date.isoformat()
-        if identity.sex is not None and identity.kind is not IdKind.FOREIGN_PERMANENT_RESIDENCE:
+        if identity.sex is not None and identity.kind in _SEX_IN_NUMBER:
             if change.sex is not None and change.sex != identity.sex:
                 raise _violation("the sex given is not the one the new number's sequence gives")
             card[4] = identity.sex
     elif change.birth_date is not None:
-        if person.id_kind in (IdKind.RESIDENT, IdKind.HMT_RESIDENCE_PERMIT) or len(person.ssn) == 18:
+        if _number_has_birth_date(person):
             raise _violation("the birth date is part of the identity number: correct the number (id_number)")
         registry["birth_date"] = change.birth_date
         card[7] = change.birth_date.isoformat()
     if change.sex is not None and 4 not in card:
-        if change.id_number is None and person.id_kind in (IdKind.RESIDENT, IdKind.HMT_RESIDENCE_PERMIT):
+        if change.id_number is None and person.id_kind in _SEX_IN_NUMBER:
             raise _violation("the sex is part of the identity number's sequence: correct the number (id_number)")
         card[4] = _card_item(4, change.sex)
     if change.ethnicity is not None:
