@@ -389,6 +389,8 @@ def test_art6_refusals(world: World) -> None:
     with pytest.raises(RuleViolation) as e:
         change_personal_data(world.social, issued.ssn, PersonalData(name="A"), proof=" ", card_ops=ops)
     assert "document proving" in refused(6, "SSC-WIN-34", e)
+    with pytest.raises(WindowError, match="at most 120 characters"):
+        change_personal_data(world.social, issued.ssn, PersonalData(name="A"), proof="p" * 121, card_ops=ops)
     with pytest.raises(RuleViolation) as e:
         change_personal_data(world.social, issued.ssn, PersonalData(name="名" * 16), proof="x", card_ops=ops)
     assert "holder.name" in refused(6, "SSC-WIN-34", e)

@@ -28,6 +28,8 @@ from sscard.window.workflows import _common as common
 __all__ = ["PersonalData", "change_personal_data"]
 
 CLAUSE = "SSC-WIN-34"
+PROOF_LENGTH = 120
+"""``holder_changes.proof``: a reference to the document seen."""
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,8 @@ def change_personal_data(window: Window, ssn: str, change: PersonalData, *, proo
     core.require_side(window, (Side.SOCIAL,), 6, CLAUSE, "a change of personal data")
     if not proof or not proof.strip():
         raise _violation("the document proving the change is required (proof: its reference)")
+    if len(proof.strip()) > PROOF_LENGTH:
+        raise WindowError(f"proof: a reference of at most {PROOF_LENGTH} characters, not the document itself")
     common.check_applicant(applicant, 6, CLAUSE)
     presented = card_ops.read_card_identity() if card_ops is not None else None
 
@@ -148,7 +152,7 @@ def change_personal_data(window: Window, ssn: str, change: PersonalData, *, proo
                            changes=json.dumps({"registry": json.loads(_json(registry)),
                                                "card": {str(n): v for n, v in items.items()}},
                                               ensure_ascii=False, sort_keys=True),
-                           previous=_json(previous), proof=proof.strip()[:120], requested_at=window.now(),
+                           previous=_json(previous), proof=proof.strip(), requested_at=window.now(),
                            window_id=window.window_id)
         s.add(row)
         s.flush()
