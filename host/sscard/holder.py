@@ -10,7 +10,10 @@ naming the field the way the holder file spells it::
 
 - social security number: 18 characters, GB 11643-1999: a 6-digit division code, a real birth date
   (YYYYMMDD), a 3-digit sequence, and the ISO 7064 MOD 11-2 check character (0-9 or X); the birth date and
-  the sex it encodes (sequence odd: male) must agree with ``birth_date`` and ``sex``;
+  the sex it encodes (sequence odd: male) must agree with ``birth_date`` and ``sex``. A holder who is not a
+  mainland resident (art. 9) has the number of their residence permit (810000, 820000, 830000) or 2023
+  permanent-residence ID (beginning with 9) instead, checked by its own rules (:mod:`sscard.id_numbers`);
+  its birth date agrees the same way (and its sex, for a residence permit);
 - names: GBK-encodable, within the record's bytes (name 30, name extension 20), no control characters;
 - dates: real calendar dates (``2023-02-30`` is refused), ISO ``YYYY-MM-DD`` or ``YYYYMMDD``;
 - codes: sex ``1``/``2`` (GB/T 2261.1), ethnicity GB 3304 ``01``-``56`` plus ``97`` (other) and ``98``
@@ -268,12 +271,14 @@ def _birth_in_number(number: str, birth: _dt.date) -> None:
 
 
 def _sex_in_number(number: str, sex: str) -> None:
+    if detect_kind(number) is IdKind.FOREIGN_PERMANENT_RESIDENCE:
+        return  # our sources do not say that its sequence encodes the sex
     if sex != ("1" if int(number[16]) % 2 else "2"):
         raise _fail("holder.sex", "differs from the sex the social security number encodes (digit 17)")
 
 
 def _holder_rules(v: _Fields) -> None:
-    v.check("social_security_number", validate_social_security_number)
+    v.check("social_security_number", _check_card_id_number)
     v.check("name", lambda x: _check_text("holder.name", x, _item("EF06", 2).length, required=True))
     v.check("name_extension",
             lambda x: _check_text("holder.name_extension", x, _item("EF06", 3).length, required=False))
@@ -473,13 +478,13 @@ class PersonalisationData:
                 raise _fail(name, str(exc).split(": ", 1)[-1]) from None
 
 
-def _check_card_id_number(value: str) -> None:
-    """EF06 record 1 after issue (art. 6, 9): a citizen number, or the 18-character number of a holder who is
-    not a mainland resident (residence permit, 2023 permanent-residence ID), each by its own rules."""
+def _check_card_id_number(value: str) -> str:
+    """EF06 record 1 (art. 9): a citizen number, or the 18-character number of a holder who is not a mainland
+    resident (residence permit, 2023 permanent-residence ID), each by its own rules (:mod:`sscard.id_numbers`);
+    never a residence permit refused as a bad province."""
     kind = detect_kind(value) if isinstance(value, str) else IdKind.RESIDENT
     if kind is IdKind.RESIDENT:
-        validate_social_security_number(value)
-        return
+        return validate_social_security_number(value)
     if len(value) != 18:
         raise _fail("holder.social_security_number", f"a {kind.value} number of {len(value)} characters does not "
                     "fit the card's 18-character number")
@@ -487,6 +492,7 @@ def _check_card_id_number(value: str) -> None:
         parse_id(value, kind)
     except IdNumberError as exc:
         raise _fail("holder.social_security_number", f"{exc.label}: {exc.problem}") from None
+    return value
 
 
 def validate_holder_item(record: int, value: str) -> None:

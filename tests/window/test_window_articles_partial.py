@@ -520,3 +520,23 @@ def test_cli_register_apply_and_data_change(capsys: pytest.CaptureFixture[str], 
     assert code == 0 and json.loads(out)["action"] == "change_personal_data"
     code, _, err = run(capsys, "pin-change", "K00000001", *db)  # a card command: keys and a reader needed
     assert code == 1 and "--keys" in err
+
+
+@pytest.mark.clause("SSC-WIN-30", "SSC-HOST-3")
+@pytest.mark.parametrize("area", ["810000", "820000", "830000", "9"])
+def test_art9_a_non_mainland_holder_can_be_personalised(area: str) -> None:
+    """A residence permit or 2023 permanent-residence ID goes on the card as the holder's number (EF06 record
+    1), checked by its own rules; before issue 14 personalisation refused 830000 and 9… as bad provinces."""
+    from sscard.errors import HolderDataError
+    from sscard.holder import parse_personalisation_data
+
+    data = json.loads((ROOT / "examples" / "holder.json").read_text(encoding="utf-8"))
+    holder = data["holder"]
+    born = holder["birth_date"].replace("-", "")
+    sequence = "001" if holder["sex"] == "1" else "002"
+    prefix = area if len(area) == 6 else "914403"  # 2023 format: 9, province 14, nationality code 403
+    holder["social_security_number"] = with_check(prefix + born + sequence)
+    assert parse_personalisation_data(data).holder.social_security_number == holder["social_security_number"]
+    holder["social_security_number"] = with_check(prefix + "19000230" + sequence)
+    with pytest.raises(HolderDataError, match="birth date it encodes"):
+        parse_personalisation_data(data)
