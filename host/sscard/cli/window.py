@@ -269,8 +269,8 @@ def register(commands: Any) -> None:
     p.add_argument("--holder-present", action="store_true",
                    help="the holder is at the window in person: an entry needing the holder may be redone")
     p.add_argument("--new-pin-stdin", action="store_true",
-                   help="the holder gives the new PIN of an interrupted PIN reset again: read from standard input "
-                        "(implies --holder-present)")
+                   help="the holder gives the new PIN of an interrupted PIN reset or change again: read from standard "
+                        "input (implies --holder-present)")
     add("demo", _demo, "a short window scenario on reference-model cards (no reader needed)")
 
 
