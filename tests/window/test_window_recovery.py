@@ -677,3 +677,30 @@ def test_cli_resolve_needs_the_holder_then_takes_the_new_pin_again(
     assert NEW_SOCIAL_PIN not in capsys.readouterr().out
     assert pin_holds(ctx.card, Function.SOCIAL, NEW_SOCIAL_PIN)
     assert len(audit_entries(world.social, action="reset_pin")) == 1
+
+
+# ------------------------------------------------------------------------------------------ issue 14
+
+
+@pytest.mark.clause("SSC-WIN-33", "SSC-WIN-15")
+@pytest.mark.parametrize("at", ["before_apdu", "after_apdu"])
+def test_killed_social_pin_change_is_settled_by_the_holders_new_pin(world: World, make_world: Callable[[], World],
+                                                                    at: str) -> None:
+    """CHANGE PIN with a full counter: the counter is full before and after either way, so recovery asks the
+    holder for the new PIN and VERIFY decides (the card of a command never sent refuses it)."""
+    keys = example_keys()
+    ctx = _collected(world, keys)
+    with pytest.raises(Killed):
+        change_pin(world.social, ctx.number, DyingOps(ctx.card, at, keys, Side.SOCIAL), Function.SOCIAL,
+                   SOCIAL_PIN, NEW_SOCIAL_PIN)
+    ctx.card.reset()
+    other = make_world()
+    [entry] = pending_operations(other.social)
+    ops = model_ops(ctx.card, keys, Side.SOCIAL)
+    with pytest.raises(OutcomeNeedsHolder, match="enters the new PIN"):
+        resolve_pending(other.social, entry.id, ops)
+    receipt = resolve_pending(other.social, entry.id, ops, new_pin=NEW_SOCIAL_PIN)
+    done = at == "after_apdu"
+    assert (receipt is not None) is done and pending_operations(other.social) == []
+    assert len(audit_entries(other.social, action="change_pin")) == done
+    assert pin_holds(ctx.card, Function.SOCIAL, NEW_SOCIAL_PIN if done else SOCIAL_PIN)
