@@ -10,7 +10,10 @@ naming the field the way the holder file spells it::
 
 - social security number: 18 characters, GB 11643-1999: a 6-digit division code, a real birth date
   (YYYYMMDD), a 3-digit sequence, and the ISO 7064 MOD 11-2 check character (0-9 or X); the birth date and
-  the sex it encodes (sequence odd: male) must agree with ``birth_date`` and ``sex``;
+  the sex it encodes (sequence odd: male) must agree with ``birth_date`` and ``sex``. A holder who is not a
+  mainland resident (art. 9) has the number of their residence permit (810000, 820000, 830000) or 2023
+  permanent-residence ID (beginning with 9) instead, checked by its own rules (:mod:`sscard.id_numbers`);
+  its birth date agrees the same way (and its sex, for a residence permit);
 - names: GBK-encodable, within the record's bytes (name 30, name extension 20), no control characters;
 - dates: real calendar dates (``2023-02-30`` is refused), ISO ``YYYY-MM-DD`` or ``YYYYMMDD``;
 - codes: sex ``1``/``2`` (GB/T 2261.1), ethnicity GB 3304 ``01``-``56`` plus ``97`` (other) and ``98``
@@ -33,6 +36,15 @@ from typing import Any
 
 from sscard import spec_tables as t
 from sscard.errors import HolderDataError
+from sscard.id_numbers import (
+    PROVINCE_CODES,
+    IdKind,
+    IdNumberError,
+    check_date_and_character,
+    detect_kind,
+    mod11_2_check,
+    parse_id,
+)
 from sscard.keys import _read_json, _shown, _Unreadable
 from sscard_core.layout import Item
 
@@ -53,17 +65,9 @@ __all__ = [
     "validate_social_security_number",
 ]
 
-PROVINCE_CODES = frozenset({
-    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
-    50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82,
-})
-"""GB/T 2260 province-level prefixes (the first two digits of a division code)."""
-
 ETHNICITY_CODES = frozenset({f"{n:02d}" for n in range(1, 57)} | {"97", "98"})
 """GB 3304-1991 codes: the 56 nationalities, 97 other, 98 foreign-born naturalised citizens."""
 
-_GB11643_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_GB11643_CHECK = "10X98765432"
 TEMPORARY_CARD_DAYS = 90
 """Art. 19: a temporary card is valid 90 days."""
 
@@ -97,7 +101,7 @@ def gb11643_check_character(first17: str) -> str:
     """The GB 11643-1999 check character (ISO 7064 MOD 11-2) of the first 17 digits of a citizen number."""
     if len(first17) != 17 or not (first17.isascii() and first17.isdigit()):
         raise ValueError("need the first 17 digits")
-    return _GB11643_CHECK[sum(int(c) * w for c, w in zip(first17, _GB11643_WEIGHTS, strict=True)) % 11]
+    return mod11_2_check(first17)
 
 
 def _check_division(field_name: str, code: str) -> str:
@@ -119,12 +123,9 @@ def validate_social_security_number(number: str, field_name: str = "holder.socia
         raise _fail(field_name, "17 digits and a check character 0-9 or X expected")
     _check_division(field_name, number[:6])
     try:
-        _dt.datetime.strptime(number[6:14], "%Y%m%d")
-    except ValueError:
-        raise _fail(field_name, "the birth date it encodes (digits 7-14) is not a real date") from None
-    expected = gb11643_check_character(body)
-    if check != expected:
-        raise _fail(field_name, f"check character {check} is wrong (GB 11643 gives {expected})")
+        check_date_and_character(number, field_name, "GB 11643")
+    except IdNumberError as exc:
+        raise _fail(field_name, exc.problem) from None
     return number
 
 
@@ -279,12 +280,14 @@ def _birth_in_number(number: str, birth: _dt.date) -> None:
 
 
 def _sex_in_number(number: str, sex: str) -> None:
+    if detect_kind(number) is IdKind.FOREIGN_PERMANENT_RESIDENCE:
+        return  # our sources do not say that its sequence encodes the sex
     if sex != ("1" if int(number[16]) % 2 else "2"):
         raise _fail("holder.sex", "differs from the sex the social security number encodes (digit 17)")
 
 
 def _holder_rules(v: _Fields) -> None:
-    v.check("social_security_number", validate_social_security_number)
+    v.check("social_security_number", _check_card_id_number)
     v.check("name", lambda x: _check_text("holder.name", x, _item("EF06", 2).length, required=True))
     v.check("name_extension",
             lambda x: _check_text("holder.name_extension", x, _item("EF06", 3).length, required=False))
@@ -484,12 +487,29 @@ class PersonalisationData:
                 raise _fail(name, str(exc).split(": ", 1)[-1]) from None
 
 
+def _check_card_id_number(value: str) -> str:
+    """EF06 record 1 (art. 9): a citizen number, or the 18-character number of a holder who is not a mainland
+    resident (residence permit, 2023 permanent-residence ID), each by its own rules (:mod:`sscard.id_numbers`);
+    never a residence permit refused as a bad province."""
+    kind = detect_kind(value) if isinstance(value, str) else IdKind.RESIDENT
+    if kind is IdKind.RESIDENT:
+        return validate_social_security_number(value)
+    if len(value) != 18:
+        raise _fail("holder.social_security_number", f"a {kind.value} number of {len(value)} characters does not "
+                    "fit the card's 18-character number")
+    try:
+        parse_id(value, kind)
+    except IdNumberError as exc:
+        raise _fail("holder.social_security_number", f"{exc.label}: {exc.problem}") from None
+    return value
+
+
 def validate_holder_item(record: int, value: str) -> None:
     """The rule of one EF06 item (by record number) for a later change of holder data; the field is named
     as in the holder file. Cross-field rules (birth date and sex in the social security number) are not
     checked here: they need the whole record."""
     if record == 1:
-        validate_social_security_number(value)
+        _check_card_id_number(value)
     elif record == 2:
         _check_text("holder.name", value, _item("EF06", 2).length, required=True)
     elif record == 3:

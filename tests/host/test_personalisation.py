@@ -59,8 +59,12 @@ def _raw_with(section: str, field: str, value: Any) -> dict[str, Any]:
     ("holder", "social_security_number", "44020319900101123", "holder.social_security_number: 17 characters"),
     ("holder", "social_security_number", "440203199002301236", "holder.social_security_number: the birth date it "
                                                                "encodes (digits 7-14) is not a real date"),
-    ("holder", "social_security_number", "990203199001011231", "holder.social_security_number: province code (the "
+    ("holder", "social_security_number", "000203199001011231", "holder.social_security_number: province code (the "
                                                                "first two digits) is not a GB/T 2260 one"),
+    # since 2023 a first 9 is a foreigner's permanent-residence ID (art. 9): checked by its own rules
+    ("holder", "social_security_number", "990203199001011231", "holder.social_security_number: foreign "
+                                                               "permanent-residence ID (2023 format): check "
+                                                               "character 1 is wrong"),
     ("holder", "name", "阿卜杜热合曼·买买提艾力·吐尔A", "holder.name: 31 bytes in GBK, at most 30"),
     ("holder", "name", "", "holder.name: must not be empty"),
     ("holder", "name", "张\u20ac", "holder.name: character 2 cannot be written in GBK"),

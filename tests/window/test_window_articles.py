@@ -11,6 +11,7 @@ from window_helpers import MONDAY, World, make_ssn
 from sscard.spec_tables import Lifecycle
 from sscard.window import (
     ActorRole,
+    AgentGround,
     Applicant,
     CancellationReason,
     Damage,
@@ -48,7 +49,7 @@ from sscard.window import (
     unblock_pin,
 )
 
-AGENT = Applicant(ActorRole.AGENT, "son", "440203197001011234", "power of attorney #7")
+AGENT = Applicant(ActorRole.AGENT, "son", "440203197001011234", "power of attorney #7", AgentGround.ELDERLY)
 
 
 def refused(article: int, excinfo: pytest.ExceptionInfo[RuleViolation]) -> str:

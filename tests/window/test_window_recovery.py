@@ -18,12 +18,13 @@ with the holder present the command is sent again (idempotent) and then recorded
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from window_helpers import FINANCE_PIN, ROOT, SOCIAL_PIN, SSN, Keys, World, example_keys, model_card, model_ops
+from sqlalchemy import select
+from window_helpers import FINANCE_PIN, HOLDER, ROOT, SOCIAL_PIN, SSN, Keys, World, example_keys, model_card, model_ops
 
 from sscard import Connection, FinanceSession, ModelConnection, SocialSecuritySession
 from sscard.cli import main
@@ -39,6 +40,7 @@ from sscard.window import (
     FakeCardOperations,
     Function,
     OutcomeNeedsHolder,
+    PersonalData,
     SessionCardOperations,
     Side,
     activate_financial,
@@ -49,6 +51,8 @@ from sscard.window import (
     block_returned_card,
     cancel_loss,
     card_status,
+    change_personal_data,
+    change_pin,
     close_bank_account,
     collect_card,
     issue_temporary_card,
@@ -65,13 +69,17 @@ from sscard.window import (
     unblock_pin,
 )
 from sscard.window.journal import Verdict, judge
+from sscard.window.models import Person
 
+HOLDER_NAME = HOLDER["holder"]["name"]
 KILL_POINTS = ("journalled", "before_apdu", "after_apdu", "after_response")
 NEW_SOCIAL_PIN = "975310"
 NEW_FINANCE_PIN = "8642"
 
 # ACTIVATE, APPLICATION BLOCK, APPLICATION UNBLOCK, CARD BLOCK, PIN UNBLOCK (and PBOC RELOAD PIN), SSSE RELOAD PIN
 _MAC_INS = frozenset({0x44, 0x1E, 0x18, 0x16, 0x24, 0x5E})
+# the holder's CHANGE PIN (80 5E) and UPDATE RECORD with secure messaging (04 DC), art. 20 and 6
+_OTHER_CMDS = frozenset({(0x80, 0x5E), (0x04, 0xDC)})
 
 
 class Killed(BaseException):
@@ -94,7 +102,7 @@ class DyingConnection:
         return self.inner.atr
 
     def transmit(self, apdu: bytes) -> bytes:
-        command = len(apdu) > 1 and apdu[0] == 0x84 and apdu[1] in _MAC_INS
+        command = len(apdu) > 1 and ((apdu[0] == 0x84 and apdu[1] in _MAC_INS) or (apdu[0], apdu[1]) in _OTHER_CMDS)
         if command and not self.died and self.at in ("before_apdu", "after_apdu"):
             self.died = True
             if self.at == "before_apdu":
@@ -150,6 +158,14 @@ class DyingOps(SessionCardOperations):
 
     def reset_pin(self, function: Function, new_pin: str) -> None:
         super().reset_pin(function, new_pin)
+        self._answered()
+
+    def change_pin(self, function: Function, old_pin: str, new_pin: str) -> None:
+        super().change_pin(function, old_pin, new_pin)
+        self._answered()
+
+    def update_holder_data(self, items: Mapping[int, str]) -> None:
+        super().update_holder_data(items)
         self._answered()
 
 
@@ -406,13 +422,40 @@ SCENARIOS = [
 ]
 
 
+# Art. 6 and 20 (issue 14): the change of holder data and the bank's PIN change; the social CHANGE PIN, whose
+# counter cannot always show its outcome, is covered in test_window_articles_partial.py.
+NEW_NAME = "李四"
+
+
+def _name_check(world: World, ctx: Ctx, done: bool) -> None:
+    with world.social.registry.transaction() as s:
+        name = s.scalars(select(Person.name).where(Person.ssn == SSN)).one()
+    ctx.card.reset()
+    on_card = model_ops(ctx.card, ctx.keys, Side.SOCIAL).read_holder_items((2,))[2]
+    ctx.card.reset()
+    assert (name, on_card) == ((NEW_NAME, NEW_NAME) if done else ("张三", HOLDER_NAME))
+
+
+SCENARIOS += [
+    Scenario("change_name", CardOp.UPDATE_HOLDER_DATA, Function.SOCIAL, Side.SOCIAL, "change_personal_data",
+             _collected, lambda w, c, ops: change_personal_data(w.social, SSN, PersonalData(name=NEW_NAME),
+                                                                proof="household register", card_ops=ops),
+             _name_check),
+    Scenario("change_financial_pin", CardOp.CHANGE_PIN, Function.FINANCIAL, Side.BANK, "change_pin",
+             _collected, lambda w, c, ops: change_pin(w.bank, c.number, ops, Function.FINANCIAL, FINANCE_PIN,
+                                                      NEW_FINANCE_PIN),
+             _pin_check(Function.FINANCIAL, new_pin=NEW_FINANCE_PIN, blocked_before=False)),  # the ATC shows it
+]
+
+
 @pytest.mark.clause("SSC-WIN-15")
 def test_every_journalled_operation_has_a_scenario() -> None:
     from sscard.window._core import EFFECTS
 
     assert {s.operation for s in SCENARIOS} == set(CardOp)
     covered = {"collect", "activate_financial", "issue_temporary", "terminal_block_application", "block_card",
-               "close_bank_account", "return_temporary", "cancel_loss", "restore_application", "pin"}
+               "close_bank_account", "return_temporary", "cancel_loss", "restore_application", "pin",
+               "holder_data", "change_pin"}
     assert set(EFFECTS) == covered
 
 
@@ -636,3 +679,30 @@ def test_cli_resolve_needs_the_holder_then_takes_the_new_pin_again(
     assert NEW_SOCIAL_PIN not in capsys.readouterr().out
     assert pin_holds(ctx.card, Function.SOCIAL, NEW_SOCIAL_PIN)
     assert len(audit_entries(world.social, action="reset_pin")) == 1
+
+
+# ------------------------------------------------------------------------------------------ issue 14
+
+
+@pytest.mark.clause("SSC-WIN-33", "SSC-WIN-15")
+@pytest.mark.parametrize("at", ["before_apdu", "after_apdu"])
+def test_killed_social_pin_change_is_settled_by_the_holders_new_pin(world: World, make_world: Callable[[], World],
+                                                                    at: str) -> None:
+    """CHANGE PIN with a full counter: the counter is full before and after either way, so recovery asks the
+    holder for the new PIN and VERIFY decides (the card of a command never sent refuses it)."""
+    keys = example_keys()
+    ctx = _collected(world, keys)
+    with pytest.raises(Killed):
+        change_pin(world.social, ctx.number, DyingOps(ctx.card, at, keys, Side.SOCIAL), Function.SOCIAL,
+                   SOCIAL_PIN, NEW_SOCIAL_PIN)
+    ctx.card.reset()
+    other = make_world()
+    [entry] = pending_operations(other.social)
+    ops = model_ops(ctx.card, keys, Side.SOCIAL)
+    with pytest.raises(OutcomeNeedsHolder, match="enters the new PIN"):
+        resolve_pending(other.social, entry.id, ops)
+    receipt = resolve_pending(other.social, entry.id, ops, new_pin=NEW_SOCIAL_PIN)
+    done = at == "after_apdu"
+    assert (receipt is not None) is done and pending_operations(other.social) == []
+    assert len(audit_entries(other.social, action="change_pin")) == done
+    assert pin_holds(ctx.card, Function.SOCIAL, NEW_SOCIAL_PIN if done else SOCIAL_PIN)

@@ -27,9 +27,11 @@ from pathlib import Path
 from typing import Any
 
 from sscard.cli._output import CliError, emit_json
+from sscard.id_numbers import IdKind
 from sscard.window import (
     DEFAULT_URL,
     ActorRole,
+    AgentGround,
     Applicant,
     CancellationReason,
     CardOperations,
@@ -56,6 +58,10 @@ from sscard.window.terminal import present_card
 
 DB_ENV = "SSCARD_WINDOW_DB"
 SECRET_ENV = "SSCARD_OPERATOR_SECRET"
+DEMO_NEW_NAME = "张山"
+DEMO_NEW_PIN = "246813"
+DEMO_HK_PERMIT = "810000199001010019"  # a Hong Kong residence permit number (MOD 11-2 check character 9)
+DEMO_AGENT_ID = "440203197001011234"
 
 
 # ------------------------------------------------------------------------------------------ common options
@@ -96,10 +102,20 @@ def _applicant_options(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--relationship", default=None)
     g.add_argument("--agent-id", default=None, help="the agent's or guardian's ID number (logged masked)")
     g.add_argument("--proof", default=None, help="reference of the power of attorney / relationship proof")
+    g.add_argument("--ground", choices=[g.value for g in AgentGround], default=None,
+                   help="why an agent applies (art. 10): elderly, disabled, living elsewhere")
 
 
 def _applicant(args: argparse.Namespace) -> Applicant:
-    return Applicant(ActorRole(args.role), args.relationship, args.agent_id, args.proof)
+    ground = AgentGround(args.ground) if args.ground else None
+    return Applicant(ActorRole(args.role), args.relationship, args.agent_id, args.proof, ground)
+
+
+def _stdin_lines(count: int, what: str) -> list[str]:
+    lines = [sys.stdin.readline().strip() for _ in range(count)]
+    if not all(lines):
+        raise CliError(f"{what} reads {count} line{'s' if count > 1 else ''} from standard input")
+    return lines
 
 
 def _fees(args: argparse.Namespace) -> FeeSchedule:
@@ -197,6 +213,11 @@ def register(commands: Any) -> None:
     p.add_argument("name")
     p.add_argument("--photo-on-file", action="store_true")
     p.add_argument("--not-insured", action="store_true")
+    p.add_argument("--id-kind", choices=[k.value for k in IdKind], default=None,
+                   help="the identity document (default: read from the number's shape; a passport needs it)")
+    p.add_argument("--nationality", default=None, help="issuing country of a passport (ISO 3166-1 alpha-3)")
+    p.add_argument("--birth-date", type=_dt.date.fromisoformat, default=None,
+                   help="from the document, when the number carries none (YYYY-MM-DD)")
     p = add("apply", _apply, "apply for a card (art. 9-11)", applicant=True)
     p.add_argument("ssn")
     p.add_argument("--bank", dest="chosen_bank", required=True, help="the chosen partner bank")
@@ -260,6 +281,23 @@ def register(commands: Any) -> None:
     p = add("pin-reset", _pin_reset, "reset a PIN; the new PIN is read from standard input (art. 20-21)")
     p.add_argument("card_number")
     p.add_argument("--function", choices=["social", "financial"], default="social")
+    p = add("pin-change", _pin_change, "the holder changes a PIN; old and new PIN read from standard input, one "
+            "line each (art. 20)")
+    p.add_argument("card_number")
+    p.add_argument("--function", choices=["social", "financial"], default="social")
+    p = add("data-change", _data_change, "change the holder's personal data, registry and card (art. 6)",
+            applicant=True)
+    p.add_argument("ssn", help="the number the person is registered under")
+    p.add_argument("--document", required=True, help="reference of the document proving the change")
+    p.add_argument("--name", default=None)
+    p.add_argument("--name-extension", default=None)
+    p.add_argument("--id-number", default=None, help="a corrected or new identity number")
+    p.add_argument("--id-kind", choices=[k.value for k in IdKind], default=None)
+    p.add_argument("--nationality", default=None)
+    p.add_argument("--sex", choices=["1", "2"], default=None)
+    p.add_argument("--ethnicity", default=None, help="GB 3304 code")
+    p.add_argument("--birth-date", type=_dt.date.fromisoformat, default=None)
+    p.add_argument("--no-card", action="store_true", help="the holder has no card in use (registry only)")
     add("present", _present, "terminal check of the card in the reader (art. 14)")
     p = add("block-returned", _block_returned, "CARD BLOCK a card handed in after it left use")
     p.add_argument("card_number")
@@ -277,8 +315,8 @@ def register(commands: Any) -> None:
     p.add_argument("--holder-present", action="store_true",
                    help="the holder is at the window in person: an entry needing the holder may be redone")
     p.add_argument("--new-pin-stdin", action="store_true",
-                   help="the holder gives the new PIN of an interrupted PIN reset again: read from standard input "
-                        "(implies --holder-present)")
+                   help="the holder gives the new PIN of an interrupted PIN reset or change again: read from standard "
+                        "input (implies --holder-present)")
     add("demo", _demo, "a short window scenario on reference-model cards (no reader needed)")
 
 
@@ -306,7 +344,8 @@ def _init(args: argparse.Namespace) -> int:
 
 def _register(args: argparse.Namespace) -> int:
     return _show(args, wf.register_person(_window(args), args.ssn, args.name, insured=not args.not_insured,
-                                          photo_on_file=args.photo_on_file))
+                                          photo_on_file=args.photo_on_file, id_kind=args.id_kind,
+                                          nationality=args.nationality, birth_date=args.birth_date))
 
 
 def _apply(args: argparse.Namespace) -> int:
@@ -402,6 +441,22 @@ def _pin_reset(args: argparse.Namespace) -> int:
     return _show(args, wf.reset_pin(window, args.card_number, ops, Function(args.function), pin))
 
 
+def _pin_change(args: argparse.Namespace) -> int:
+    window = _window(args)
+    ops = _card_ops(args)
+    old, new = _stdin_lines(2, "pin-change")
+    return _show(args, wf.change_pin(window, args.card_number, ops, Function(args.function), old, new))
+
+
+def _data_change(args: argparse.Namespace) -> int:
+    change = wf.PersonalData(name=args.name, name_extension=args.name_extension, id_number=args.id_number,
+                             id_kind=args.id_kind, nationality=args.nationality, sex=args.sex,
+                             ethnicity=args.ethnicity, birth_date=args.birth_date)
+    ops = None if args.no_card else _card_ops(args)
+    return _show(args, wf.change_personal_data(_window(args), args.ssn, change, proof=args.document, card_ops=ops,
+                                               applicant=_applicant(args)))
+
+
 def _present(args: argparse.Namespace) -> int:
     verdict = present_card(_window(args), _card_ops(args))
     _show(args, verdict)
@@ -485,6 +540,12 @@ def _demo(args: argparse.Namespace) -> int:
     def step(title: str, result: Any) -> None:
         print(f"  {title}\n    -> {_line(result)}")
 
+    def holder_name(connection: ModelConnection) -> str:
+        connection.reset()
+        name = ops(connection, Side.SOCIAL).read_holder_items((2,))[2]
+        connection.reset()
+        return name
+
     print(f"== window scenario (registry {registry.display_url}, today {clock.today().isoformat()})")
     wf.register_person(social, ssn, holder["holder"]["name"], photo_on_file=True)
     app = wf.apply_for_card(social, ssn, bank="ICBC")
@@ -519,6 +580,23 @@ def _demo(args: argparse.Namespace) -> int:
     state = ops(old, Side.TERMINAL).read_card_identity()
     print(f"  old card on the card itself: {'TERMINATED' if state.terminated else state}")
     print(f"  new card at the terminal: {_line(present_card(hospital, ops(new, Side.TERMINAL)))}")
+    # Issue 14's completed articles: a change of name (registry and EF06 together), the holder's PIN change,
+    # and a holder who is not a mainland resident.
+    print(f"  name on the new card (EF06): {holder_name(new)}")
+    step("personal-data change: the holder's name, registry and card (art. 6)",
+         wf.change_personal_data(social, ssn, wf.PersonalData(name=DEMO_NEW_NAME), proof="household register "
+                                 "change HR-0001", card_ops=ops(new, Side.SOCIAL)))
+    print(f"  name on the new card (EF06) now: {holder_name(new)}")
+    new.reset()
+    step("the holder changes the social PIN (art. 20; never back to the initial PIN)",
+         wf.change_pin(social, new_number, ops(new, Side.SOCIAL), Function.SOCIAL,
+                       holder["social"]["initial_pin"], DEMO_NEW_PIN))
+    step("a Hong Kong resident registers with the residence permit (art. 9)",
+         wf.register_person(social, DEMO_HK_PERMIT, "CHAN Tai Man", photo_on_file=True))
+    step("and applies through an agent, living elsewhere (art. 10)",
+         wf.apply_for_card(social, DEMO_HK_PERMIT, bank="BOC",
+                           applicant=Applicant(ActorRole.AGENT, "brother", DEMO_AGENT_ID, "power of attorney PA-7",
+                                               AgentGround.LIVING_ELSEWHERE)))
     print("  audit log:")
     for entry in audit_entries(social):
         print(f"    #{entry.id} {entry.at.astimezone(_dt.timezone(_dt.timedelta(hours=8))):%Y-%m-%d} "

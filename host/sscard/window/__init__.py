@@ -176,3 +176,16 @@ __all__ = [
     "unblock_pin",
     "within_warranty",
 ]
+
+# Issue 14's partial articles (art. 6, 9, 10, 20): kept in one block.
+from sscard.id_numbers import IdKind, IdNumberError, parse_id
+from sscard.window.context import AgentGround
+from sscard.window.workflows import (
+    INITIAL_PINS,
+    PersonalData,
+    change_personal_data,
+    change_pin,
+)
+
+__all__ += ["INITIAL_PINS", "AgentGround", "IdKind", "IdNumberError", "PersonalData", "change_personal_data",
+            "change_pin", "parse_id"]

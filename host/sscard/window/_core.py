@@ -20,6 +20,8 @@ when the outcome is unknown (see :mod:`sscard.window.journal`).
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import random
 import re
@@ -331,6 +333,8 @@ class CardStep:
     function: Function | None
     effect: str
     payload: dict[str, Any]
+    items: Mapping[int, str] | None = None
+    """UPDATE RECORD's values (EF06 by record number): sent to the card, never journalled."""
 
 
 Effect = Callable[[Session, Window, JournalEntry, dict[str, Any]], Receipt]
@@ -351,11 +355,42 @@ def effect(name: str) -> Callable[[EffectT], EffectT]:
     return register
 
 
-def execute(card_ops: CardOperations, operation: CardOp, function: Function | None, new_pin: str | None) -> None:
+ITEMS: dict[str, Callable[[Window, dict[str, Any]], Mapping[int, str]]] = {}
+"""Per effect, where the values of an UPDATE RECORD command come from when recovery sends it again (the
+registry: the journal holds no personal data)."""
+
+
+def holder_digest(items: Mapping[int, str]) -> str:
+    """A digest of EF06 values by record number: what the journal keeps of them (art. 24)."""
+    text = json.dumps({str(n): items[n] for n in sorted(items)}, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(b"sscard-holder-data:" + text.encode("utf-8")).hexdigest()
+
+
+def read_evidence(card_ops: CardOperations, operation: CardOp, function: Function | None,
+                  payload: Mapping[str, Any]) -> CardEvidence:
+    """The card's evidence for ``operation``: :meth:`CardOperations.read_evidence`, and for a change of holder
+    data the digest of the records it writes (``payload["records"]``)."""
+    evidence = card_ops.read_evidence(function)
+    if operation is CardOp.UPDATE_HOLDER_DATA:
+        records = tuple(int(n) for n in payload["records"])
+        evidence = dataclasses.replace(evidence, holder_digest=holder_digest(card_ops.read_holder_items(records)))
+    return evidence
+
+
+def execute(card_ops: CardOperations, operation: CardOp, function: Function | None, new_pin: str | None, *,
+            old_pin: str | None = None, items: Mapping[int, str] | None = None) -> None:
     if operation is CardOp.BLOCK_CARD:
         card_ops.block_card()
         return
+    if operation is CardOp.UPDATE_HOLDER_DATA:
+        assert items is not None
+        card_ops.update_holder_data(items)
+        return
     assert function is not None
+    if operation is CardOp.CHANGE_PIN:
+        assert old_pin is not None and new_pin is not None
+        card_ops.change_pin(function, old_pin, new_pin)
+        return
     if operation is CardOp.ACTIVATE:
         card_ops.activate(function)
     elif operation is CardOp.BLOCK_APPLICATION:
@@ -492,7 +527,8 @@ def record_done(window: Window, journal_id: int, operation: CardOp, *,
 
 
 def run_card_step(window: Window, card_ops: CardOperations | None,
-                  plan: Callable[[Session], CardStep | Receipt], *, new_pin: str | None = None) -> Receipt:
+                  plan: Callable[[Session], CardStep | Receipt], *, new_pin: str | None = None,
+                  old_pin: str | None = None) -> Receipt:
     """Run a workflow: ``plan`` validates in one transaction and either finishes (returns a Receipt: no card
     command needed) or asks for a card command; then the steps described in this module.
 
@@ -520,9 +556,9 @@ def run_card_step(window: Window, card_ops: CardOperations | None,
         s.add(entry)
         s.flush()
         journal_id = entry.id
-        operation, function = decided.operation, decided.function
+        operation, function, items = decided.operation, decided.function, decided.items
     try:
-        before = card_ops.read_evidence(function)
+        before = read_evidence(card_ops, operation, function, payload)
     except SscardError as exc:  # nothing sent yet: the command certainly did not run
         mark(window, journal_id, JournalState.FAILED, exc)
         raise CardOperationFailed(operation.value, journal_id, exc) from exc
@@ -532,7 +568,7 @@ def run_card_step(window: Window, card_ops: CardOperations | None,
         mark(window, journal_id, JournalState.FAILED, exc)
         raise
     try:
-        execute(card_ops, operation, function, new_pin)
+        execute(card_ops, operation, function, new_pin, old_pin=old_pin, items=items)
     except CardConnectionError as exc:
         mark(window, journal_id, JournalState.PENDING, exc)
         raise CardOutcomeUnknown(operation.value, journal_id, exc) from exc

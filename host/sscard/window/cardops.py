@@ -27,8 +27,11 @@ from sscard.errors import (
     ApplicationTerminated,
     ConditionsNotSatisfied,
     FileNotFound,
+    PinBlocked,
+    SecurityConditionNotSatisfied,
     SelectFailed,
     SscardError,
+    WrongPin,
     error_for,
 )
 from sscard.finance import FinanceSession
@@ -65,6 +68,13 @@ class CardOp(enum.StrEnum):
     BLOCK_CARD = "block_card"
     UNBLOCK_PIN = "unblock_pin"
     RESET_PIN = "reset_pin"
+    CHANGE_PIN = "change_pin"                  # art. 20: with the holder's old PIN
+    UPDATE_HOLDER_DATA = "update_holder_data"  # art. 6: EF06 records, UPDATE RECORD with the issuer's MAC
+
+
+HOLDER_ITEMS = {1: "social_security_number", 2: "name", 3: "name_extension", 4: "sex", 5: "ethnicity",
+                6: "birthplace", 7: "birth_date"}
+"""EF06's records by number, named as :class:`sscard.social.Holder` names them (birth date: ISO text)."""
 
 
 @dataclass(frozen=True)
@@ -109,15 +119,22 @@ class CardEvidence:
     lifecycle: Lifecycle | None
     atc: int | None = None
     pin_tries: int | None = None
+    holder_digest: str | None = None
+    """For a change of holder data (art. 6): a digest of the EF06 records the change writes, as the card holds
+    them (a digest, so that the journal holds no personal data)."""
 
     def to_json(self) -> dict[str, Any]:
-        return {"lifecycle": self.lifecycle.name if self.lifecycle is not None else None, "atc": self.atc,
-                "pin_tries": self.pin_tries}
+        obj: dict[str, Any] = {"lifecycle": self.lifecycle.name if self.lifecycle is not None else None,
+                               "atc": self.atc, "pin_tries": self.pin_tries}
+        if self.holder_digest is not None:
+            obj["holder_digest"] = self.holder_digest
+        return obj
 
     @classmethod
     def from_json(cls, obj: Mapping[str, Any]) -> CardEvidence:
         state = obj.get("lifecycle")
-        return cls(Lifecycle[state] if state is not None else None, obj.get("atc"), obj.get("pin_tries"))
+        return cls(Lifecycle[state] if state is not None else None, obj.get("atc"), obj.get("pin_tries"),
+                   obj.get("holder_digest"))
 
 
 @runtime_checkable
@@ -152,6 +169,23 @@ class CardOperations(Protocol):
     def read_evidence(self, function: Function | None) -> CardEvidence:
         """The card's state for a command on ``function`` (None: CARD BLOCK), read without changing anything
         and without keys."""
+        ...
+
+    def change_pin(self, function: Function, old_pin: str, new_pin: str) -> None:
+        """Art. 20: the holder's PIN change with the old PIN (social: CHANGE PIN; financial: the old PIN
+        verified, then the bank's PIN CHANGE/UNBLOCK with the new one)."""
+        ...
+
+    def verify_pin(self, function: Function, pin: str) -> bool:
+        """VERIFY: True when the card accepts ``pin`` (a wrong one spends a try)."""
+        ...
+
+    def read_holder_items(self, records: tuple[int, ...]) -> dict[int, str]:
+        """EF06 records (numbers of :data:`HOLDER_ITEMS`) as the card holds them, as text."""
+        ...
+
+    def update_holder_data(self, items: Mapping[int, str]) -> None:
+        """UPDATE RECORD with the issuer's MAC for each EF06 record given (art. 6; idempotent)."""
         ...
 
 
@@ -224,6 +258,36 @@ class SessionCardOperations:
         return CardEvidence(financial, atc=self.finance.transaction_counter(),
                             pin_tries=self.finance.pin_tries_left())
 
+    def change_pin(self, function: Function, old_pin: str, new_pin: str) -> None:
+        if function is Function.SOCIAL:
+            self.social.change_pin(old_pin, new_pin)
+            return
+        # The financial application has no holder's CHANGE PIN (SSC-PIN-9): at the bank the old PIN is
+        # verified, then the bank writes the new one (EMV's PIN change, an issuer command).
+        self.finance.verify_pin(old_pin)
+        self.finance.reset_pin(new_pin)
+
+    def verify_pin(self, function: Function, pin: str) -> bool:
+        try:
+            self._session(function).verify_pin(pin)
+        except (WrongPin, PinBlocked):
+            return False
+        return True
+
+    def read_holder_items(self, records: tuple[int, ...]) -> dict[int, str]:
+        try:
+            holder = self.social.read_holder()
+        except SecurityConditionNotSatisfied:  # access profile 3.0: EF06 after the terminal read key (SSC-ACC-2)
+            self.social.external_authenticate()
+            holder = self.social.read_holder()
+        values = holder.to_json()
+        return {n: str(values[HOLDER_ITEMS[n]] or "") for n in records}
+
+    def update_holder_data(self, items: Mapping[int, str]) -> None:
+        for number in sorted(items):
+            value = items[number]
+            self.social.update_record("EF06", number, _dt.date.fromisoformat(value) if number == 7 else value)
+
 
 # ------------------------------------------------------------------------------------------ fake
 
@@ -251,6 +315,9 @@ class FakeCard:
     """The financial application's ATC: MAC'd financial commands accepted."""
     expiry_date: _dt.date | None = None
     """The expiry written in EF05 (None: none written)."""
+    holder: dict[int, str] = field(default_factory=lambda: {1: "440203199001011230", 2: "ZHANG SAN", 3: "",
+                                                            4: "1", 5: "01", 6: "440203", 7: "1990-01-01"})
+    """EF06 by record number (:data:`HOLDER_ITEMS`)."""
     commands: list[str] = field(default_factory=list)
     """Every command the card executed, in order (``block_application:social``)."""
 
@@ -377,3 +444,43 @@ class FakeCardOperations:
             tries = self.card.tries_left(function) if state is Lifecycle.ACTIVE else None
             return CardEvidence(state, pin_tries=tries)
         return CardEvidence(state, atc=self.card.atc, pin_tries=self.card.tries_left(function))
+
+    def change_pin(self, function: Function, old_pin: str, new_pin: str) -> None:
+        if function is Function.FINANCIAL:
+            self._need(function)  # the bank's PIN command
+        if self._lifecycle(function) is not Lifecycle.ACTIVE:
+            raise ConditionsNotSatisfied(0x6985, b"", "CHANGE PIN")
+        if not self.verify_pin(function, old_pin):
+            raise WrongPin(0x63C0 | self.card.tries_left(function), b"", "CHANGE PIN")
+        self._maybe_fail("change_pin")
+        if function is Function.FINANCIAL:
+            self._accepted(function)
+        self.card.pins[function] = new_pin
+        self.card.commands.append(f"change_pin:{function.value}")
+
+    def verify_pin(self, function: Function, pin: str) -> bool:
+        if self._lifecycle(function) is not Lifecycle.ACTIVE:
+            raise ConditionsNotSatisfied(0x6985, b"", "VERIFY")
+        if self.card.tries_left(function) == 0:
+            return False
+        if pin != self.card.pins[function]:
+            self.card.pin_tries[function] -= 1
+            if self.card.pin_tries[function] == 0:
+                self.card.pin_blocked[function] = True
+            return False
+        self.card.pin_tries[function] = FAKE_PIN_LIMITS[function]
+        return True
+
+    def read_holder_items(self, records: tuple[int, ...]) -> dict[int, str]:
+        self._maybe_fail("read_holder_items")
+        self._lifecycle(Function.SOCIAL)
+        return {n: self.card.holder[n] for n in records}
+
+    def update_holder_data(self, items: Mapping[int, str]) -> None:
+        self._need(Function.SOCIAL)
+        if self._lifecycle(Function.SOCIAL) is not Lifecycle.ACTIVE:
+            raise ConditionsNotSatisfied(0x6985, b"", "UPDATE RECORD")
+        for number in sorted(items):
+            self._maybe_fail("update_holder_data")  # a fault may strike between two records
+            self.card.holder[number] = items[number]
+            self.card.commands.append(f"update_record:EF06.{number}")

@@ -15,6 +15,7 @@ from sscard.window.registry import Registry
 
 __all__ = [
     "ActorRole",
+    "AgentGround",
     "Applicant",
     "ApplicationView",
     "AuditView",
@@ -50,6 +51,15 @@ class ActorRole(enum.StrEnum):
     HOUSEHOLD = "household"    # 户籍内家庭成员 (death or disappearance, art. 18)
 
 
+class AgentGround(enum.StrEnum):
+    """Art. 10 (SSC-WIN-31): the only grounds on which an agent applies for someone: old age, a disability,
+    or living elsewhere (each shown by the proof or the power of attorney)."""
+
+    ELDERLY = "elderly"
+    DISABLED = "disabled"
+    LIVING_ELSEWHERE = "living_elsewhere"
+
+
 def mask_id(number: str | None) -> str | None:
     """An ID number reduced to its last four characters (art. 24: the log keeps no more than it needs)."""
     if not number:
@@ -60,20 +70,25 @@ def mask_id(number: str | None) -> str | None:
 @dataclass(frozen=True)
 class Applicant:
     """The person at the window. ``id_number`` (an agent's or guardian's) is kept masked only;
-    ``proof`` references the document seen (power of attorney, household register, relationship proof)."""
+    ``proof`` references the document seen (power of attorney, household register, relationship proof);
+    ``ground``: why an agent acts (art. 10)."""
 
     role: ActorRole = ActorRole.HOLDER
     relationship: str | None = None
     id_number: str | None = field(default=None, repr=False)
     proof: str | None = None
+    ground: AgentGround | None = None
 
     @property
     def agent_ref(self) -> str | None:
         return mask_id(self.id_number)
 
     def to_payload(self) -> dict[str, str | None]:
-        return {"role": self.role.value, "relationship": self.relationship, "agent_ref": self.agent_ref,
-                "proof": self.proof}
+        payload = {"role": self.role.value, "relationship": self.relationship, "agent_ref": self.agent_ref,
+                   "proof": self.proof}
+        if self.ground is not None:
+            payload["ground"] = self.ground.value
+        return payload
 
 
 HOLDER = Applicant()

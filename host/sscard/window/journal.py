@@ -28,6 +28,12 @@ did:
   RELOAD PIN (reset)        PIN blocked before: as PIN UNBLOCK. Otherwise → redone with the new PIN the
                             holder gives again (``new_pin=``; RELOAD PIN with it is idempotent; the PIN
                             is never stored anywhere, so nothing else can).
+  CHANGE PIN (art. 20)      financial: by the ATC (the bank's PIN command). Social: the PIN's tries down →
+                            the old PIN was refused, not done; up → only a correct PIN restores them, done;
+                            unchanged → the holder enters the new PIN (``new_pin=``) and VERIFY decides.
+  UPDATE RECORD (EF06,      a digest of the records written: the new values → done; the old ones → not
+  art. 6)                   done; neither (written in part) → redone (whole records, idempotent; the values
+                            come from the registry's ``holder_changes`` row, not from the journal).
   ========================= ===========================================================================
 
   A command sent in a state the card refuses it in (per the evidence before) is not done. A state that
@@ -66,7 +72,8 @@ ATC_MAX = 0xFFFF
 
 _COMMAND = {CardOp.ACTIVATE: "ACTIVATE", CardOp.BLOCK_APPLICATION: "APPLICATION BLOCK",
             CardOp.UNBLOCK_APPLICATION: "APPLICATION UNBLOCK", CardOp.BLOCK_CARD: "CARD BLOCK",
-            CardOp.UNBLOCK_PIN: "PIN UNBLOCK", CardOp.RESET_PIN: "RELOAD PIN"}
+            CardOp.UNBLOCK_PIN: "PIN UNBLOCK", CardOp.RESET_PIN: "RELOAD PIN", CardOp.CHANGE_PIN: "CHANGE PIN",
+            CardOp.UPDATE_HOLDER_DATA: "UPDATE RECORD (EF06)"}
 
 
 class Verdict(enum.Enum):
@@ -76,6 +83,7 @@ class Verdict(enum.Enum):
     NOT_DONE = "not_done"    # the card shows it did not (or it was never sent)
     REDO = "redo"            # the card cannot show it, the command is idempotent: send it again
     UNKNOWN = "unknown"      # the card cannot show it and nothing can be redone: a person must find out
+    HOLDER_PIN = "holder_pin"  # the card cannot show it; the holder's new PIN, verified, shows it (CHANGE PIN)
 
 
 @dataclass(frozen=True)
@@ -101,10 +109,44 @@ def _transition(name: str, before: Lifecycle | None, now: Lifecycle | None, sour
                    "the card so (it was changed outside this journal)")
 
 
+def _judge_holder_data(before: CardEvidence, now: CardEvidence, target: str | None) -> Finding:
+    """UPDATE RECORD of EF06 records: the digest of the records now against the one before and the target."""
+    name = _COMMAND[CardOp.UPDATE_HOLDER_DATA]
+    if before.lifecycle is not Lifecycle.ACTIVE:
+        return Finding(Verdict.NOT_DONE, f"the application was {_name(before.lifecycle)} before: the card refuses "
+                       f"{name} there")
+    if now.holder_digest is not None and now.holder_digest == target:
+        return Finding(Verdict.DONE, "the records hold the new values now")
+    if now.holder_digest is not None and now.holder_digest == before.holder_digest:
+        return Finding(Verdict.NOT_DONE, "the records hold the values they held before: no record was written")
+    return Finding(Verdict.REDO, "the records hold neither the old nor the new values (written in part): "
+                   f"{name} writes whole records and is safe to send again")
+
+
+def _judge_change_pin(before: CardEvidence, now: CardEvidence) -> Finding:
+    """The social CHANGE PIN (the financial one is judged by its ATC): the PIN's counter."""
+    name = _COMMAND[CardOp.CHANGE_PIN]
+    if before.lifecycle is not Lifecycle.ACTIVE or before.pin_tries == 0:
+        return Finding(Verdict.NOT_DONE, f"the application was {_name(before.lifecycle)}, tries left "
+                       f"{before.pin_tries} before: the card refuses {name} there")
+    if now.lifecycle is not Lifecycle.ACTIVE or now.pin_tries is None or before.pin_tries is None:
+        return Finding(Verdict.UNKNOWN, f"the application is {_name(now.lifecycle)} now: the card was changed "
+                       "outside this journal")
+    if now.pin_tries < before.pin_tries:
+        return Finding(Verdict.NOT_DONE, f"the PIN's tries went from {before.pin_tries} to {now.pin_tries}: the card "
+                       f"refused the old PIN, {name} did not take effect")
+    if now.pin_tries > before.pin_tries:
+        return Finding(Verdict.DONE, f"the PIN's tries went from {before.pin_tries} to {now.pin_tries}: only a correct "
+                       f"PIN restores them, and the journal kept windows off the card: {name} took it")
+    return Finding(Verdict.HOLDER_PIN, f"the PIN's tries are {now.pin_tries} before and now: the counter cannot show "
+                   f"whether {name} ran, and it cannot be sent again (the old PIN may be gone)")
+
+
 def judge(operation: CardOp, function: Function | None, before: CardEvidence | None,
-          now: CardEvidence) -> Finding:
+          now: CardEvidence, *, target: str | None = None) -> Finding:
     """Whether ``operation`` took effect, from the card's evidence before the command and now (the table in
-    this module's documentation). ``before`` None: none was stored, so the command was never sent."""
+    this module's documentation). ``before`` None: none was stored, so the command was never sent.
+    ``target``: for a change of holder data, the digest of the records as the change writes them."""
     name = _COMMAND[operation]
     if before is None:
         return Finding(Verdict.NOT_DONE, "no evidence of the card was stored before the command, which is sent "
@@ -122,6 +164,10 @@ def judge(operation: CardOp, function: Function | None, before: CardEvidence | N
         return Finding(Verdict.UNKNOWN, f"the financial ATC moved from {before.atc} to {now.atc}: more MAC'd "
                        "commands completed than this one, the card was changed outside this journal")
     b, n = before.lifecycle, now.lifecycle
+    if operation is CardOp.UPDATE_HOLDER_DATA:
+        return _judge_holder_data(before, now, target)
+    if operation is CardOp.CHANGE_PIN:
+        return _judge_change_pin(before, now)
     if operation is CardOp.BLOCK_CARD:
         if b is Lifecycle.TERMINATED:
             return Finding(Verdict.NOT_DONE, "the card was terminated before: the card refuses CARD BLOCK")
@@ -192,6 +238,20 @@ def _retake(s: Session, entry: JournalEntry, card: Card) -> None:
     entry.state = JournalState.PENDING.value
     entry.inflight_card_id = card.id
     s.flush()
+def _ask_new_pin(window: Window, journal_id: int, operation: CardOp, function: Function | None,
+                 card_ops: CardOperations, finding: Finding, new_pin: str | None) -> Finding:
+    """A CHANGE PIN the counter cannot show: the holder enters the new PIN and VERIFY says which PIN the card
+    holds (a wrong entry spends one try, which the next correct PIN restores)."""
+    if new_pin is None:
+        core.mark(window, journal_id, JournalState.NEEDS_HOLDER, f"needs the holder: {finding.reason}")
+        raise OutcomeNeedsHolder(operation.value, journal_id, finding.reason,
+                                 "the holder in person, who enters the new PIN: resolve_pending(…, new_pin=…) "
+                                 "verifies it on the card (a wrong entry spends one try)")
+    assert function is not None
+    if card_ops.verify_pin(function, new_pin):
+        return Finding(Verdict.DONE, f"{finding.reason}; the card accepts the new PIN the holder entered")
+    return Finding(Verdict.NOT_DONE, f"{finding.reason}; the card refuses the new PIN the holder entered: the old "
+                   "PIN stands")
 
 
 def resolve_pending(window: Window, journal_id: int, card_ops: CardOperations | None = None, *,
@@ -222,6 +282,7 @@ def resolve_pending(window: Window, journal_id: int, card_ops: CardOperations | 
         operation = CardOp(entry.operation)
         function = Function(entry.function) if entry.function else None
         payload = json.loads(entry.payload)
+        entry_effect = entry.effect
     if state is JournalState.CARD_DONE:
         return core.record_done(window, journal_id, operation,
                                 recovered={"evidence": "the card answered the command (card_done)"})
@@ -231,13 +292,15 @@ def resolve_pending(window: Window, journal_id: int, card_ops: CardOperations | 
     presented = card_ops.read_card_identity()
     if not presented.terminated:
         core.check_presented(card, presented)
-    now = card_ops.read_evidence(function)
+    now = core.read_evidence(card_ops, operation, function, payload)
     stored = payload.get(core.BEFORE)
     before = CardEvidence.from_json(stored) if stored is not None else None
     if core.BEFORE not in payload:  # an entry journalled before evidence was recorded: nothing to compare
         finding = Finding(Verdict.UNKNOWN, "the entry holds no evidence of the card before the command")
     else:
-        finding = judge(operation, function, before, now)
+        finding = judge(operation, function, before, now, target=payload.get("target_digest"))
+    if finding.verdict is Verdict.HOLDER_PIN:
+        finding = _ask_new_pin(window, journal_id, operation, function, card_ops, finding, new_pin)
     if finding.verdict is Verdict.DONE:
         return core.record_done(window, journal_id, operation, recovered={"evidence": finding.reason})
     if finding.verdict is Verdict.NOT_DONE:
@@ -249,8 +312,9 @@ def resolve_pending(window: Window, journal_id: int, card_ops: CardOperations | 
     if needs is not None:
         core.mark(window, journal_id, JournalState.NEEDS_HOLDER, f"needs the holder: {finding.reason}")
         raise OutcomeNeedsHolder(operation.value, journal_id, finding.reason, needs)
+    items = core.ITEMS[entry_effect](window, payload) if entry_effect in core.ITEMS else None
     try:
-        core.execute(card_ops, operation, function, new_pin)
+        core.execute(card_ops, operation, function, new_pin, items=items)
     except CardConnectionError as exc:
         core.mark(window, journal_id, state, exc)
         raise core.CardOutcomeUnknown(operation.value, journal_id, exc) from exc

@@ -43,6 +43,7 @@ __all__ = [
     "CardStatus",
     "FeeCharge",
     "FunctionStatus",
+    "HolderChange",
     "JournalEntry",
     "JournalState",
     "Operator",
@@ -127,6 +128,11 @@ class Person(Base):
     __tablename__ = "persons"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # revision 0003 (art. 9, SSC-WIN-30): the identity document; ``ssn`` holds its number (passport: the
+    # issuing country then the number); the birth date is kept because not every number carries one.
+    id_kind: Mapped[str] = mapped_column(String(32), default="resident", server_default="resident")
+    nationality: Mapped[str | None] = mapped_column(String(3))
+    birth_date: Mapped[_dt.date | None] = mapped_column(Date)
     ssn: Mapped[str] = mapped_column(String(18), unique=True)
     name: Mapped[str] = mapped_column(String(60))
     insured: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -141,6 +147,8 @@ class Application(Base):
     __tablename__ = "applications"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # revision 0003 (art. 10, SSC-WIN-31): why an agent applied (elderly | disabled | living_elsewhere)
+    agent_ground: Mapped[str | None] = mapped_column(String(20))
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
     reason: Mapped[str] = mapped_column(String(16))              # first | replacement | exchange
     exchange_reason: Mapped[str | None] = mapped_column(String(32))
@@ -167,6 +175,10 @@ class Card(Base):
     __tablename__ = "cards"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # revision 0003 (art. 12, 20; SSC-WIN-32, -33): who collected the card; PIN changes done at a window
+    collector_role: Mapped[str | None] = mapped_column(String(12))
+    social_pin_changed_on: Mapped[_dt.date | None] = mapped_column(Date)
+    financial_pin_changed_on: Mapped[_dt.date | None] = mapped_column(Date)
     card_number: Mapped[str] = mapped_column(String(9), unique=True)
     card_id: Mapped[str] = mapped_column(String(32), unique=True)  # identification code, hex
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
@@ -275,3 +287,24 @@ class Operator(Base):
     session_hash: Mapped[str | None] = mapped_column(String(64))
     signed_in_at: Mapped[_dt.datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[_dt.datetime] = mapped_column(UtcDateTime)
+
+# ------------------------------------------------------------------------------------------ revision 0003
+
+
+class HolderChange(Base):
+    """A change of the holder's personal data (art. 6, SSC-WIN-34): the registry's record of what changes,
+    kept here (like ``persons``) and referenced by key from the journal and the audit log, which hold no
+    personal data. ``status``: pending (the card command is journalled), applied, failed."""
+
+    __tablename__ = "holder_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    card_id: Mapped[int | None] = mapped_column(ForeignKey("cards.id"))
+    status: Mapped[str] = mapped_column(String(12))
+    changes: Mapped[str] = mapped_column(Text)                  # JSON: EF06 record number -> new value
+    previous: Mapped[str] = mapped_column(Text)                 # JSON: the registry's values before
+    proof: Mapped[str] = mapped_column(String(120))             # the document seen (reference)
+    requested_at: Mapped[_dt.datetime] = mapped_column(UtcDateTime)
+    applied_at: Mapped[_dt.datetime | None] = mapped_column(UtcDateTime)
+    window_id: Mapped[str] = mapped_column(String(40))

@@ -14,7 +14,8 @@ One module per part of the regulation; everything is importable from here as wel
   the CARD BLOCK of a card handed in after it left use;
 - :mod:`.cancellation` (art. 18): medical account settlement, then bank account closure;
 - :mod:`.temporary_cards` (art. 19): issue, return and expiry of temporary cards;
-- :mod:`.pins` (art. 20-21): PIN unlock and reset, each at its side.
+- :mod:`.pins` (art. 20-21): PIN unlock, reset and change, each at its side;
+- :mod:`.holder_data` (art. 6, 9): changes of the holder's personal data, registry and card together.
 """
 
 from sscard.window.workflows.application_and_issue import ABANDON_MONTHS as ABANDON_MONTHS
@@ -37,6 +38,7 @@ from sscard.window.workflows.cancellation import (
     close_bank_account,
     settle_medical_account,
 )
+from sscard.window.workflows.holder_data import PersonalData, change_personal_data
 from sscard.window.workflows.loss_and_replacement import (
     ExchangeReason,
     apply_for_exchange,
@@ -46,7 +48,7 @@ from sscard.window.workflows.loss_and_replacement import (
     report_loss,
     restore_application,
 )
-from sscard.window.workflows.pins import reset_pin, unblock_pin
+from sscard.window.workflows.pins import INITIAL_PINS, change_pin, reset_pin, unblock_pin
 from sscard.window.workflows.temporary_cards import (
     TEMPORARY_CARD_DAYS,
     expire_temporary_cards,
@@ -55,10 +57,12 @@ from sscard.window.workflows.temporary_cards import (
 )
 
 __all__ = [
+    "INITIAL_PINS",
     "PRODUCTION_WORKING_DAYS",
     "TEMPORARY_CARD_DAYS",
     "CancellationReason",
     "ExchangeReason",
+    "PersonalData",
     "abandon_uncollected",
     "activate_financial",
     "apply_for_card",
@@ -67,6 +71,8 @@ __all__ = [
     "block_returned_card",
     "cancel_application",
     "cancel_loss",
+    "change_personal_data",
+    "change_pin",
     "close_bank_account",
     "collect_card",
     "expire_temporary_cards",

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sscard.id_numbers import IdentityNumber, IdKind, IdNumberError, parse_id
 from sscard.window import _core as core
 from sscard.window.cardops import CardOp, Function, PresentedCard
 from sscard.window.context import ActorRole, Applicant, Receipt, Window
@@ -28,6 +29,34 @@ from sscard.window.models import (
 
 PRODUCTION_WORKING_DAYS = 30
 """Art. 11: the card is made within 30 working days of accepting the application."""
+PIN_CHANGE_NOTE = ("art. 20: change both PINs now: the social PIN here, at a kiosk or a designated medical "
+                   "institution; the financial PIN at the bank (a change back to the initial PIN is refused)")
+
+
+def identity_of(number: str, kind: IdKind | str | None, nationality: str | None,
+                birth_date: _dt.date | None, *, known: _dt.date | None = None) -> IdentityNumber:
+    """Art. 9 (SSC-WIN-30): the identity number checked by the rules of its kind; the birth date given must
+    agree with the one the number carries, and is required when it carries none (``known``: the one the
+    registry already holds)."""
+    try:
+        identity = parse_id(number, kind, nationality=nationality)
+    except IdNumberError as exc:
+        raise RuleViolation(9, "SSC-WIN-30", str(exc)) from None
+    if identity.birth_date is None and birth_date is None and known is None:
+        raise RuleViolation(9, "SSC-WIN-30", f"{identity.kind.value}: the number carries no birth date: give it "
+                            "(birth_date, from the document)")
+    if identity.birth_date is not None and birth_date is not None and birth_date != identity.birth_date:
+        raise RuleViolation(9, "SSC-WIN-30", f"{identity.kind.value}: the birth date given is not the one the "
+                            "number carries")
+    return identity
+
+
+def birth_date(person: Person) -> _dt.date:
+    """The person's birth date: recorded at registration, or (rows from before revision 0003) read from the
+    citizen number."""
+    if person.birth_date is not None:
+        return person.birth_date
+    return _dt.date(int(person.ssn[6:10]), int(person.ssn[10:12]), int(person.ssn[12:14]))
 
 
 def receipt(s: Session, action: str, audit_id: int, *, person_id: int | None = None, card: Card | None = None,

@@ -12,18 +12,19 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sscard.holder import validate_social_security_number
+from sscard.id_numbers import IdKind
 from sscard.window import _core as core
 from sscard.window.cardops import CardOp, CardOperations, Function
 from sscard.window.clock import add_months, add_years
-from sscard.window.context import HOLDER, ActorRole, Applicant, ApplicationView, Receipt, Side, Window
+from sscard.window.context import HOLDER, ActorRole, AgentGround, Applicant, ApplicationView, Receipt, Side, Window
 from sscard.window.errors import NotFound, RuleViolation, WindowError
 from sscard.window.fees import FeeCase, card_fee
 from sscard.window.models import LOSS_STATUSES, Application, Card, CardStatus, FunctionStatus, JournalEntry, Person
 from sscard.window.workflows import _common as common
-from sscard.window.workflows._common import PRODUCTION_WORKING_DAYS
+from sscard.window.workflows._common import PIN_CHANGE_NOTE, PRODUCTION_WORKING_DAYS
 
 __all__ = [
+    "ELDERLY_AGE",
     "PRODUCTION_WORKING_DAYS",
     "abandon_uncollected",
     "activate_financial",
@@ -41,10 +42,13 @@ CARD_VALIDITY_YEARS = 10
 """[choice] Default validity of a regular card when production gives no expiry date."""
 GUARDIAN_AGE = 16
 """Art. 10: applicants under 16 apply through their guardian."""
+ELDERLY_AGE = 60
+"""[choice] Art. 10 lets an agent apply for the elderly without an age: 60, the age from which Chinese law
+counts a person as elderly (the Law on the Protection of the Rights and Interests of the Elderly)."""
 
 
-def _age(ssn: str, today: _dt.date) -> int:
-    born = _dt.date(int(ssn[6:10]), int(ssn[10:12]), int(ssn[12:14]))
+def _age(person: Person, today: _dt.date) -> int:
+    born = common.birth_date(person)
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
@@ -70,19 +74,31 @@ def production_deadline(window: Window, accepted_on: _dt.date) -> _dt.date:
 
 
 def register_person(window: Window, ssn: str, name: str, *, insured: bool = True,
-                    photo_on_file: bool = False) -> Receipt:
-    """Art. 9 (SSC-WIN-1): a person enters the registry under their real name and social security number
-    (GB 11643 checked); one entry per number."""
-    validate_social_security_number(ssn, "ssn")
+                    photo_on_file: bool = False, id_kind: IdKind | str | None = None, nationality: str | None = None,
+                    birth_date: _dt.date | None = None) -> Receipt:
+    """Art. 9 (SSC-WIN-1, SSC-WIN-30): a person enters the registry under their real name and identity number;
+    one entry per number.
+
+    ``ssn``: the citizen number (GB 11643), or for a holder who is not a mainland resident a Hong Kong, Macao
+    or Taiwan residence permit number, a foreign permanent-residence ID (2023 or older format) or, where none
+    exists, a passport number (``id_kind="passport"`` and ``nationality``), each checked by its own rules
+    (:mod:`sscard.id_numbers`). ``birth_date`` is required when the number carries none (passport, the older
+    permanent-residence ID) and must agree with it when it does."""
+    identity = common.identity_of(ssn, id_kind, nationality, birth_date)
     if not name.strip():
         raise WindowError("name: required (real-name registration, art. 9)")
     with window.registry.transaction() as s:
-        person = Person(ssn=ssn, name=name.strip(), insured=insured, photo_on_file=photo_on_file,
-                        created_at=window.now(), version=1)
+        if s.scalars(select(Person.id).where(Person.ssn == identity.key)).first() is not None:
+            raise RuleViolation(9, "SSC-WIN-1", f"one person one entry: this {identity.kind.value} number is already "
+                                "registered")
+        person = Person(ssn=identity.key, name=name.strip(), insured=insured, photo_on_file=photo_on_file,
+                        id_kind=identity.kind.value, nationality=identity.nationality,
+                        birth_date=identity.birth_date or birth_date, created_at=window.now(), version=1)
         s.add(person)
         s.flush()
         audit_id = core.audit(s, window, "register_person", article=9, clause="SSC-WIN-1", person_id=person.id,
-                              detail={"insured": insured, "photo_on_file": photo_on_file})
+                              detail={"insured": insured, "photo_on_file": photo_on_file,
+                                      "id_kind": identity.kind.value})
         return common.receipt(s, "register_person", audit_id, person_id=person.id)
 
 
@@ -100,9 +116,11 @@ def apply_for_card(window: Window, ssn: str, *, bank: str, applicant: Applicant 
         person = core.person_by_ssn(s, ssn)
         core.claim(s, person)
         today = window.today()
-        if _age(ssn, today) < GUARDIAN_AGE and applicant.role is not ActorRole.GUARDIAN:
+        age = _age(person, today)
+        if age < GUARDIAN_AGE and applicant.role is not ActorRole.GUARDIAN:
             raise RuleViolation(10, "SSC-WIN-2", "the applicant is under 16: the guardian must apply for them")
         common.check_applicant(applicant, 10, "SSC-WIN-2")
+        _check_agent_ground(applicant, age)
         if window.partner_banks and bank not in window.partner_banks:
             raise RuleViolation(10, "SSC-WIN-2", f"{bank!r} is not a partner bank (choose one of "
                                 f"{', '.join(sorted(window.partner_banks))})")
@@ -118,11 +136,30 @@ def apply_for_card(window: Window, ssn: str, *, bank: str, applicant: Applicant 
         fee = card_fee(FeeCase.FIRST, today=today, schedule=window.fees)
         app = common.new_application(s, window, person, reason="first", bank=bank, applicant=applicant,
                                      photo_source="on_file" if person.photo_on_file else "receipt", fee=fee)
+        app.agent_ground = applicant.ground.value if applicant.ground is not None else None
         core.charge(s, window, person.id, fee, FeeCase.FIRST, application_id=app.id)
+        detail: dict[str, Any] = {"bank": bank, "deadline": app.deadline.isoformat()}
+        if app.agent_ground is not None:
+            detail["agent_ground"] = app.agent_ground
         audit_id = core.audit(s, window, "apply_card", article=10, clause="SSC-WIN-2", person_id=person.id,
-                              application_id=app.id, actor=core.actor_of(applicant),
-                              detail={"bank": bank, "deadline": app.deadline.isoformat()})
+                              application_id=app.id, actor=core.actor_of(applicant), detail=detail)
         return common.receipt(s, "apply_card", audit_id, person_id=person.id, application=app, fee=fee)
+
+
+def _check_agent_ground(applicant: Applicant, age: int) -> None:
+    """Art. 10 (SSC-WIN-31): an agent applies only for someone elderly, disabled or living elsewhere; the
+    ground is recorded with the application. A guardian acts by law (under 16), not on a ground."""
+    if applicant.role is not ActorRole.AGENT:
+        if applicant.ground is not None:
+            raise RuleViolation(10, "SSC-WIN-31", f"a {applicant.role.value} acts without a ground: the grounds "
+                                "of art. 10 are an agent's")
+        return
+    if applicant.ground is None:
+        raise RuleViolation(10, "SSC-WIN-31", "an agent may apply only for someone elderly, disabled or living "
+                            "elsewhere: state which (the proof or power of attorney shows it)")
+    if applicant.ground is AgentGround.ELDERLY and age < ELDERLY_AGE:
+        raise RuleViolation(10, "SSC-WIN-31", f"the applicant is {age}: 'elderly' is {ELDERLY_AGE} or over "
+                            "[our choice]; another ground or the applicant in person")
 
 
 def record_production(window: Window, application_id: int, *, card_number: str, card_id: str,
@@ -175,6 +212,15 @@ def overdue_applications(window: Window) -> list[ApplicationView]:
 # ------------------------------------------------------------------------------------------ art. 12-13
 
 
+def _check_child_collector(s: Session, card: Card, collector: Applicant, today: _dt.date) -> None:
+    """Art. 10, 12 (SSC-WIN-32): a child under 16 does not collect a card alone: the guardian collects it
+    (relationship and proof checked by :func:`common.check_applicant`), recorded on the card and in the log."""
+    person = common.person_by_id(s, card.person_id)
+    if _age(person, today) < GUARDIAN_AGE and collector.role is not ActorRole.GUARDIAN:
+        raise RuleViolation(12, "SSC-WIN-32", f"the holder is under 16: the guardian collects the card, not the "
+                            f"{collector.role.value}")
+
+
 def collect_card(window: Window, card_number: str, card_ops: CardOperations, *,
                  collector: Applicant = HOLDER) -> Receipt:
     """Art. 12-13 (SSC-WIN-4): pick-up by the holder or an agent (power of attorney and both IDs), within 12
@@ -196,6 +242,7 @@ def collect_card(window: Window, card_number: str, card_ops: CardOperations, *,
             raise RuleViolation(12, "SSC-WIN-5", f"not collected within 12 months of {card.ready_on.isoformat()}: "
                                 "deemed abandoned, the card went back to the card office")
         common.check_applicant(collector, 12, "SSC-WIN-4")
+        _check_child_collector(s, card, collector, window.today())
         core.check_presented(card, presented)
         core.check_expiry(card, presented, 12)
         if Function.SOCIAL not in card_ops.authorities:
@@ -229,6 +276,8 @@ def _collect_effect(s: Session, window: Window, entry: JournalEntry, payload: di
     card.status = CardStatus.ACTIVE.value
     card.social = FunctionStatus.ACTIVE.value
     card.collected_on = today
+    card.collector_role = (payload.get("actor") or {}).get("role", ActorRole.HOLDER.value)
+    notes.append(PIN_CHANGE_NOTE)
     card.live_person_id = person.id
     if app is not None:
         _close_application(s, app, "collected", today)
