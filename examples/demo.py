@@ -12,7 +12,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+
+from sscard.batch.rehearsal import numbered_records
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -84,6 +87,24 @@ def card_session() -> None:
     sscard("pin", "status")
 
 
+def batch_line() -> None:
+    step("card vendor: a batch of 5 fictitious holders, checked whole, then personalised card after card on the "
+         "virtual line (two PC/SC readers, each a stack of blank cards), journalled so it can resume")
+    with tempfile.TemporaryDirectory(prefix="sscard-demo-") as tmp:
+        holder = json.loads((EXAMPLES / "holder.json").read_text(encoding="utf-8"))
+        batch = Path(tmp) / "holders.jsonl"
+        batch.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in numbered_records(holder, 5)),
+                         encoding="utf-8")
+        journal = f"sqlite:///{Path(tmp) / 'journal.db'}"
+        sscard("perso", "batch", str(batch), "--check-only")
+        sscard("perso", "batch", str(batch), "--keys", KEYS, "--bank-keys", BANK_KEYS, "--journal", journal,
+               "--virtual-cards", "3", "--virtual-readers", "2", "--cards-csv", str(Path(tmp) / "cards.csv"))
+        print((Path(tmp) / "cards.csv").read_text(encoding="utf-8"), end="")
+        step("the same command again: the journal says every holder is done, no card is touched twice")
+        sscard("perso", "batch", str(batch), "--keys", KEYS, "--bank-keys", BANK_KEYS, "--journal", journal,
+               "--virtual-cards", "1")
+
+
 def main() -> int:
     already = subprocess.run([SSCARD, "sim", "status"], capture_output=True, check=False).returncode == 0
     step("start the virtual card (jCardSim behind pcscd's vpcd reader)")
@@ -103,6 +124,7 @@ def main() -> int:
         finally:
             step("stop the virtual card")
             sscard("sim", "stop")
+        batch_line()
         step("service window and registry: loss report, blacklist hit at a terminal, replacement, "
              "old card blocked")
         sscard("window", "demo")

@@ -10,7 +10,7 @@ from typing import Any
 
 from sscard import CardProtocol, SocialSecuritySession
 from sscard.batch import CSV_COLUMNS, Journal, ModelCardLine, read_batch, run_line
-from sscard.holder import gb11643_check_character
+from sscard.batch.rehearsal import numbered_records
 from sscard.keys import SoftwareBankKeys, SoftwareIssuerKeys
 from sscard.personalisation import card_identification
 from sscard.spec_tables import Lifecycle
@@ -19,32 +19,9 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = json.loads((ROOT / "examples" / "holder.json").read_text(encoding="utf-8"))
 
 
-def _ssn(n: int) -> str:
-    body = f"440203199001{n % 28 + 1:02d}{n % 1000:03d}"
-    return body + gb11643_check_character(body)
-
-
-def _luhn_complete(body: str) -> str:
-    for d in "0123456789":
-        digits = body + d
-        total = sum((int(c) * 2 - 9 if int(c) > 4 else int(c) * 2) if i % 2 else int(c)
-                    for i, c in enumerate(reversed(digits)))
-        if total % 10 == 0:
-            return digits
-    raise AssertionError
-
-
 def holder(n: int) -> dict[str, Any]:
     """Holder ``n`` of a batch: the example holder with its own number, card number and PAN."""
-    record = json.loads(json.dumps(EXAMPLE))
-    record.pop("_comment")
-    ssn = _ssn(n)
-    record["holder"]["social_security_number"] = ssn
-    record["holder"]["birth_date"] = f"{ssn[6:10]}-{ssn[10:12]}-{ssn[12:14]}"
-    record["holder"]["sex"] = "1" if int(ssn[16]) % 2 else "2"
-    record["card"]["card_number"] = f"K{n:08d}"
-    record["finance"]["pan"] = _luhn_complete(f"621700{n:012d}")
-    return record
+    return numbered_records(EXAMPLE, 1, first=n)[0]
 
 
 def flat(record: dict[str, Any]) -> dict[str, str]:
@@ -74,8 +51,9 @@ def write_jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
     return path
 
 
-KEYS = SoftwareIssuerKeys.load(ROOT / "examples" / "issuer-keys.json")
-BANK_KEYS = SoftwareBankKeys.load(ROOT / "examples" / "bank-keys.json")
+EXAMPLE_KEYS_FILES = (ROOT / "examples" / "issuer-keys.json", ROOT / "examples" / "bank-keys.json")
+KEYS = SoftwareIssuerKeys.load(EXAMPLE_KEYS_FILES[0])
+BANK_KEYS = SoftwareBankKeys.load(EXAMPLE_KEYS_FILES[1])
 
 
 def holders_on(cards: ModelCardLine) -> dict[str, str]:

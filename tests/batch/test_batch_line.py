@@ -15,7 +15,8 @@ import pytest
 from batch_helpers import BANK_KEYS, KEYS, holder, holders_on, station, write_jsonl
 from postgres_helpers import postgres_schema
 
-from sscard import Connection
+from jcardsim_bridge import VirtualReader
+from sscard import Connection, PcscConnection, SocialSecuritySession
 from sscard.batch import (
     BatchIncomplete,
     BatchRejected,
@@ -23,12 +24,13 @@ from sscard.batch import (
     JournalState,
     LineEvent,
     ModelCardLine,
+    VirtualCardStack,
     read_batch,
     run_line,
 )
 from sscard.errors import CardConnectionError, WrongCardState
 from sscard.holder import parse_personalisation_data
-from sscard.personalisation import personalise
+from sscard.personalisation import card_identification, personalise
 from sscard.spec_tables import Lifecycle
 
 
@@ -278,3 +280,20 @@ def test_two_stations_on_one_journal_never_take_the_same_holder(tmp_path: Path, 
         entries = journal.entries()
         assert len(entries) == n and {e.state for e in entries} == {JournalState.DONE}
         assert {e.card_unique for e in entries} == {card for result in found for card in result}
+
+
+@pytest.mark.pcsc
+@pytest.mark.clause("SSC-HOST-7")
+def test_a_batch_through_the_virtual_pcsc_reader_as_a_stack_of_blank_cards(tmp_path: Path,
+                                                                           controlled_reader: VirtualReader) -> None:
+    """Every APDU through pcscd: each finished card goes, the next blank one comes, one holder each."""
+    report = read_batch(batch_file(tmp_path, 3))
+    stack = VirtualCardStack(controlled_reader, 4, first_unique=0x5000)
+    with journal_at(tmp_path) as journal:
+        outcome = run_line(report, [stack], journal, KEYS, bank_keys=BANK_KEYS)
+    assert outcome.complete and outcome.counts[JournalState.DONE] == 3
+    assert sorted(e.card_unique or "" for e in outcome.entries) == [f"{0x5000 + i:016X}" for i in range(3)]
+    # the fourth card is in the reader, blank: the line took no more cards than holders
+    with PcscConnection(controlled_reader.reader) as connection:
+        assert card_identification(connection).card_unique == (0x5003).to_bytes(8, "big")
+        assert SocialSecuritySession(connection).lifecycle(refresh=True) is Lifecycle.PERSONALISATION

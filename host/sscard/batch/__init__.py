@@ -33,13 +33,14 @@ if TYPE_CHECKING:
         LineOutcome,
         ModelCardLine,
         PcscSlot,
+        VirtualCardStack,
         run_line,
     )
 
 _LAZY = {
     **dict.fromkeys(("Journal", "JournalEntry", "JournalError", "JournalState"), "sscard.batch.journal"),
     **dict.fromkeys(("BatchIncomplete", "BatchRejected", "CardSlot", "LineEvent", "LineOutcome", "ModelCardLine",
-                     "PcscSlot", "run_line"), "sscard.batch.line"),
+                     "PcscSlot", "VirtualCardStack", "run_line"), "sscard.batch.line"),
 }
 
 
@@ -69,6 +70,7 @@ __all__ = [
     "LineOutcome",
     "ModelCardLine",
     "PcscSlot",
+    "VirtualCardStack",
     "check_batch",
     "read_batch",
     "run_line",

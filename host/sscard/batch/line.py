@@ -22,7 +22,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sscard import spec_tables as t
 from sscard.batch.input import BatchReport
@@ -36,8 +36,11 @@ from sscard.protocol import CardProtocol
 from sscard.social import SocialSecuritySession
 from sscard.spec_tables import Lifecycle
 
+if TYPE_CHECKING:
+    from jcardsim_bridge import VirtualReader
+
 __all__ = ["BatchIncomplete", "BatchRejected", "CardSlot", "LineEvent", "LineOutcome", "ModelCardLine", "PcscSlot",
-           "run_line"]
+           "VirtualCardStack", "run_line"]
 
 
 class CardSlot(Protocol):
@@ -152,10 +155,16 @@ class _Line:
                         self.emit(LineEvent(slot.name, "out-of-cards"))
                         return
                     continue
-                if self.card(slot.name, connection):
-                    slot.wait_for_removal(connection, self.stop)
-                else:  # a blank card and no holder pending: it waits in the reader for one freed or the end
-                    self.stop.wait(0.2)
+                removed = False
+                try:
+                    if self.card(slot.name, connection):
+                        slot.wait_for_removal(connection, self.stop)
+                        removed = True
+                    else:  # a blank card and no holder pending: it waits in the reader for one freed or the end
+                        self.stop.wait(0.2)
+                finally:
+                    if not removed:
+                        connection.close()  # the card stays in the reader
         except _LineStopped as exc:  # the card stays in the reader, untouched since
             self.failure.append(exc.reason)
             self.stop.set()
@@ -385,3 +394,46 @@ class ModelCardLine:
 
     def __iter__(self) -> Iterator[Connection]:
         return iter([*self.taken_out, *self._stack])
+
+
+class VirtualCardStack(PcscSlot):
+    """The virtual PC/SC reader as a stack of ``count`` blank cards: the applets in jCardSim behind pcscd
+    (started with its control gateway, ``VirtualReader(control=True)``), every APDU through PC/SC as on a
+    real line. Taking a finished card out and putting the next one in is the control gateway swapping in a
+    brand-new card with the next card-unique bytes (from ``first_unique``), installed with
+    ``transport_keys`` (default: the spec's TEST ones)."""
+
+    def __init__(self, reader: VirtualReader, count: int, *, first_unique: int = 1,
+                 transport_keys: Mapping[str, bytes] | None = None, temporary: bool = False) -> None:
+        if reader.control is None:
+            raise ValueError("the virtual card stack needs the card's control gateway: VirtualReader(control=True)")
+        super().__init__(reader.reader)
+        self._control = reader.control
+        self._keys = transport_keys
+        self._temporary = temporary
+        self._next = first_unique
+        self._left = count
+        self._swap_in()
+
+    def _swap_in(self) -> None:
+        from sscard.connection import default_applets
+
+        self._control.fresh_card(default_applets(card_unique=self._next.to_bytes(8, "big"),
+                                                 transport_keys=self._keys, temporary=self._temporary))
+        self._next += 1
+        self._left -= 1
+        self._present = True
+
+    @property
+    def exhausted(self) -> bool:
+        return not self._present
+
+    def wait_for_card(self, timeout: float) -> Connection | None:
+        return super().wait_for_card(timeout) if self._present else None
+
+    def wait_for_removal(self, connection: Connection, stop: threading.Event) -> None:
+        connection.close()
+        if self._left > 0:
+            self._swap_in()
+        else:
+            self._present = False

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -20,7 +22,7 @@ def register(commands: Any) -> None:
                     "reader personalises card after card, journalled: run the same command again after any "
                     "interruption and it resumes (a half-done card is finished for its own holder).")
     batch.add_argument("input", metavar="INPUT", help="the batch: .csv or .jsonl")
-    batch.add_argument("--keys", metavar="FILE", required=True, help="issuer key file")
+    batch.add_argument("--keys", metavar="FILE", help="issuer key file (needed unless --check-only)")
     batch.add_argument("--bank-keys", metavar="FILE", help="bank key file: also personalise the financial application")
     batch.add_argument("--journal", metavar="URL", default=None,
                        help="journal database (default sqlite:///sscard-perso-journal.db; postgresql+psycopg://… "
@@ -30,9 +32,14 @@ def register(commands: Any) -> None:
     readers.add_argument("--reader", metavar="NAME", action="append", default=[],
                          help="a PC/SC reader of the line (repeat for several)")
     readers.add_argument("--all-readers", action="store_true", help="every PC/SC reader pcscd offers")
+    readers.add_argument("--virtual-cards", metavar="N", type=int,
+                         help="no hardware: the virtual PC/SC reader as a stack of N blank cards (jCardSim behind "
+                              "pcscd, started for the run); with --virtual-readers 2, two such readers")
     readers.add_argument("--model-cards", metavar="N", type=int,
                          help="no hardware: a reader fed with N blank reference-model cards (a rehearsal of the "
                               "batch; the journal records it like a real run, so use a journal of its own)")
+    batch.add_argument("--virtual-readers", metavar="K", type=int, choices=(1, 2), default=1,
+                       help="with --virtual-cards: how many virtual readers (1 or 2; default 1)")
     batch.add_argument("--skip-invalid", action="store_true",
                        help="personalise the valid records of a batch that has problems (default: stop)")
     batch.add_argument("--check-only", action="store_true", help="check the batch and stop: no journal, no card")
@@ -74,24 +81,51 @@ def run_batch(args: argparse.Namespace) -> int:
     if args.check_only or (report.problems and not args.skip_invalid):
         return _report_problems(report, args.json, stopped=bool(report.problems))
 
-    from sscard.batch import BatchIncomplete, BatchRejected, Journal, JournalState, ModelCardLine, PcscSlot, run_line
-    from sscard.batch.journal import DEFAULT_JOURNAL_URL
-    from sscard.connection import reader_names
     from sscard.keys import SoftwareBankKeys, SoftwareIssuerKeys
 
+    if args.keys is None:
+        raise CliError("--keys FILE is needed to personalise (only --check-only goes without)")
     keys = SoftwareIssuerKeys.load(args.keys)
     bank_keys = SoftwareBankKeys.load(args.bank_keys) if args.bank_keys else None
-    slots: list[Any]
+    with contextlib.ExitStack() as stack:
+        slots = _slots(args, stack)
+        return _run(args, report, slots, keys, bank_keys)
+
+
+def _slots(args: argparse.Namespace, stack: contextlib.ExitStack) -> list[Any]:
+    from sscard.batch import ModelCardLine, PcscSlot, VirtualCardStack
+    from sscard.connection import reader_names
+
+    if args.virtual_cards is not None:
+        if args.virtual_cards < 1:
+            raise CliError("--virtual-cards: give at least 1 card")
+        from jcardsim_bridge import BridgeError, VirtualReader
+
+        log_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="sscard-line-")))
+        stacks: list[Any] = []
+        for n in range(args.virtual_readers):
+            try:
+                reader = stack.enter_context(VirtualReader(log=log_dir / f"vpcd-{n}.log", control=True))
+            except BridgeError as exc:
+                raise CliError(f"virtual reader: {exc}") from None
+            # each reader's cards have card-unique bytes of their own
+            stacks.append(VirtualCardStack(reader, args.virtual_cards, first_unique=1 + n * 1_000_000))
+        return stacks
     if args.model_cards is not None:
         if args.model_cards < 1:
             raise CliError("--model-cards: give at least 1 card")
-        slots = [ModelCardLine("model-reader", args.model_cards)]
-    else:
-        names = reader_names() if args.all_readers else list(args.reader)
-        if not names:
-            raise CliError("no reader for the line: give --reader NAME (repeat it for several), --all-readers, or "
-                           "--model-cards N for a rehearsal without hardware")
-        slots = [PcscSlot(name) for name in names]
+        return [ModelCardLine("model-reader", args.model_cards)]
+    names = reader_names() if args.all_readers else list(args.reader)
+    if not names:
+        raise CliError("no reader for the line: give --reader NAME (repeat it for several), --all-readers, or "
+                       "--virtual-cards N / --model-cards N for a rehearsal without hardware")
+    return [PcscSlot(name) for name in names]
+
+
+def _run(args: argparse.Namespace, report: Any, slots: list[Any], keys: Any, bank_keys: Any) -> int:
+    from sscard.batch import BatchIncomplete, BatchRejected, Journal, JournalState, run_line
+    from sscard.batch.journal import DEFAULT_JOURNAL_URL
+
     name = args.batch or Path(args.input).name
     with Journal(args.journal or DEFAULT_JOURNAL_URL) as journal:
         before = journal.counts(name)
