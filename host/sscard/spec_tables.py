@@ -369,7 +369,8 @@ DATA_OBJECTS: Final[dict[str, int]] = {
 
 INSTALL_FIELDS: Final[dict[str, tuple[InstallField, ...]]] = {
     'SSSE': (
-        InstallField('version', 1, bytes.fromhex('01')),
+        InstallField('version', 1, bytes.fromhex('02')),
+        InstallField('algorithm', 1, None),
         InstallField('perso_key', 16, None),
         InstallField('card_unique', 8, None),
     ),
