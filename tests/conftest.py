@@ -18,7 +18,9 @@ import pytest
 from cards import (
     REAL_DESTRUCTIVE_ENV,
     REAL_READER_ENV,
+    SM4_SUFFIX,
     CardFactory,
+    base_kind,
     card_kinds,
     control_factory,
     model_factory,
@@ -33,6 +35,9 @@ from sscard.connection import default_applets
 # A real card is one card in one reader: two workers must never drive it at once.
 KIND_MARKS = {"simulator": pytest.mark.simulator, "pcsc": pytest.mark.pcsc,
               "real": (pytest.mark.real_card, pytest.mark.serial)}
+KIND_MARKS.update({kind + SM4_SUFFIX: (mark, pytest.mark.sm4) for kind, mark in list(KIND_MARKS.items())
+                   if kind != "real"})
+KIND_MARKS["model" + SM4_SUFFIX] = pytest.mark.sm4
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -171,7 +176,7 @@ def controlled_reader(request: pytest.FixtureRequest, tmp_path_factory: pytest.T
 
 
 def _kinds(kinds: list[str]) -> list[object]:
-    return [pytest.param(kind, marks=KIND_MARKS.get(kind, ())) for kind in kinds]
+    return [pytest.param(kind, marks=KIND_MARKS.get(kind, ()), id=kind) for kind in kinds]
 
 
 @pytest.fixture(params=_kinds(card_kinds()))
@@ -182,7 +187,7 @@ def card_factory(request: pytest.FixtureRequest) -> Iterator[CardFactory]:
     yield from _factory(request, request.param)
 
 
-@pytest.fixture(params=_kinds([kind for kind in card_kinds() if kind != "model"]))
+@pytest.fixture(params=_kinds([kind for kind in card_kinds() if base_kind(kind) != "model"]))
 def applet_factory(request: pytest.FixtureRequest) -> Iterator[CardFactory]:
     """Like ``card_factory``, but only the kinds that run the applets (simulator, pcsc, real): for the suites
     that check a card against the reference model. The model is their oracle; on the model kind they would
@@ -191,12 +196,12 @@ def applet_factory(request: pytest.FixtureRequest) -> Iterator[CardFactory]:
 
 
 def _factory(request: pytest.FixtureRequest, kind: str) -> Iterator[CardFactory]:
-    if kind == "model":
-        factory = model_factory()
-    elif kind == "simulator":
+    if base_kind(kind) == "model":
+        factory = model_factory(kind)
+    elif base_kind(kind) == "simulator":
         sim: Simulator = request.getfixturevalue("simulator_jvm")
         factory = control_factory(kind, sim.control, lambda: SimulatorConnection(sim))
-    elif kind == "pcsc":
+    elif base_kind(kind) == "pcsc":
         reader: VirtualReader = request.getfixturevalue("controlled_reader")
         assert reader.control is not None
         factory = control_factory(kind, reader.control, lambda: PcscConnection(reader.reader))

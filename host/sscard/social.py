@@ -348,7 +348,7 @@ class SocialSecuritySession(ApplicationSession[CardIdentity]):
         """
         keys = self._require_keys("INTERNAL_AUTHENTICATE")
         card = self.card_identity()
-        challenge = os.urandom(8) if challenge is None else challenge
+        challenge = os.urandom(keys.algorithm.block_size) if challenge is None else challenge
         answer = self._send("INTERNAL_AUTHENTICATE", challenge, p1=0x00, p2=t.KEYS[self.application]["IK"].id,
                             le=256)
         if not hmac.compare_digest(answer, keys.authenticate("IK", card, challenge)):
@@ -360,6 +360,11 @@ class SocialSecuritySession(ApplicationSession[CardIdentity]):
         "3.0" (SSC-ACC-1)."""
         if profile not in t.ACCESS_PROFILES:
             raise ValueError(f"access profile {profile!r} is not one of {', '.join(t.ACCESS_PROFILES)}")
+        keys = self._require_keys("SET_ACCESS_PROFILE")
+        wanted = crypto.Algorithm.SM4 if t.PROFILE_ALGORITHMS[profile] == "SM4" else crypto.Algorithm.TDES
+        if keys.algorithm is not wanted:
+            raise ValueError(f"access profile {profile} needs {t.PROFILE_ALGORITHMS[profile]} keys, the session's "
+                             f"are {keys.algorithm.value} (SSC-PERSO-5: a card takes only its algorithm's profile)")
         self._send("SET_ACCESS_PROFILE", bytes([t.ACCESS_PROFILES[profile]]))
 
     def update_record(self, file: str, number: int, value: str | bytes | _dt.date) -> None:
