@@ -1,6 +1,7 @@
 """Raw APDUs of the spec's commands for the tests that drive a card byte by byte (applet, spec and property
 suites): the core's one command builder and one MAC'd-command builder over the spec's declarations, with the
-retail MAC (or, on an SM4 card, the SM4 CBC-MAC, SSC-KEY-5) under a key the test holds. Every helper sends through a ``transmit(apdu) -> response`` callable.
+retail MAC (or, on an SM4 card, the SM4 CBC-MAC, SSC-KEY-5) under a key the test holds. Every helper sends
+through a ``transmit(apdu) -> response`` callable.
 """
 
 from __future__ import annotations

@@ -25,8 +25,15 @@ import pytest
 from apdu_spec import Spec, load
 from apdu_spec.model import AppProfile, CardModel, CardProfile
 from jcardsim_bridge import AppletSpec, CardControl
-from sscard import crypto
-from sscard import CardProtocol, Connection, FinanceSession, ModelConnection, PcscConnection, SocialSecuritySession
+from sscard import (
+    CardProtocol,
+    Connection,
+    FinanceSession,
+    ModelConnection,
+    PcscConnection,
+    SocialSecuritySession,
+    crypto,
+)
 from sscard import spec_tables as t
 from sscard.connection import default_applets
 from sscard.keys import PreparedBankKeys, PreparedIssuerKeys

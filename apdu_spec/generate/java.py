@@ -373,7 +373,8 @@ def _app_members(spec: Spec, app: Application) -> tuple[list[str], list[str]]:
     variants: list[str | None] = [None] + [p.name for p in profiles]
     a += ["", "// ---- access profiles: SET ACCESS PROFILE codes; profile i is access variant i + 1 (0: none set)"]
     a.append(_array("PROFILES", bytes(p.code for p in profiles)))
-    a += ["", "// ---- the algorithm (ALGORITHM_*) of each access profile: SET ACCESS PROFILE takes the card's (SSC-PERSO-5)"]
+    a += ["", "// ---- the algorithm (ALGORITHM_*) of each access profile: SET ACCESS PROFILE takes the card's"
+          " (SSC-PERSO-5)"]
     a.append(_array("PROFILE_ALGORITHMS", bytes(_profile_algorithm(spec, p.name) for p in profiles)))
     a += ["", "// ---- minimum challenge length by access variant (SSC-SM-7)"]
     minimum = bytes([app.min_challenge_length, *(p.min_challenge_length for p in profiles)])
@@ -465,7 +466,8 @@ def render_app_tables(spec: Spec, app: Application) -> str:
     has_algorithm = any(f.name == "algorithm" for f in spec.protocol.install[app.name])
     fields = [
         ("commands", "COMMANDS"), ("commandValues", "CMD_VALUES"), ("keys", "KEYS"), ("dfs", "DFS"),
-        ("profiles", "PROFILES"), ("profileAlgorithms", "PROFILE_ALGORITHMS"), ("challengeMinimum", "CHALLENGE_MINIMUM"), ("accessVariants", "ACCESS_VARIANTS"),
+        ("profiles", "PROFILES"), ("profileAlgorithms", "PROFILE_ALGORITHMS"),
+        ("challengeMinimum", "CHALLENGE_MINIMUM"), ("accessVariants", "ACCESS_VARIANTS"),
         ("files", "FILES"),
         ("fileAccess", "FILE_ACCESS"), ("records", "RECORDS"), ("recordAccess", "RECORD_ACCESS"),
         ("items", "ITEMS"), ("recordImages", "RECORD_IMAGES"), ("cardUniqueRecordOffset", "CARD_UNIQUE_OFFSET"),

@@ -7,6 +7,7 @@ of the applet's own Java Card SM4: on the simulator kinds these check the card's
 from __future__ import annotations
 
 import pytest
+from apdus import build
 from applet_helpers import (
     PIN,
     PROFILE,
@@ -26,7 +27,6 @@ from applet_helpers import (
     sw,
     verify,
 )
-from apdus import build
 
 from apdu_spec.model import CardProfile
 from sscard import crypto

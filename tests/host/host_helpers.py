@@ -10,7 +10,6 @@ from typing import Any
 from cards import CardFactory
 
 from apdu_spec.model import CardProfile
-
 from sscard import (
     CardProtocol,
     Connection,

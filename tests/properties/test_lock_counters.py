@@ -236,7 +236,8 @@ class LockCounters(RuleBasedStateMachine):
         cmd = SPEC.applications[app].commands["APPLICATION_UNBLOCK"]
         header = bytes([cmd.cla, cmd.ins, 0, 0, 4])
         algorithm = self._alg(app)
-        self.twin.send(header + crypto.compute_mac(key, header, algorithm, challenge_iv(challenges["c"], algorithm))[:4])
+        iv = challenge_iv(challenges["c"], algorithm)
+        self.twin.send(header + crypto.compute_mac(key, header, algorithm, iv)[:4])
 
     @precondition(lambda self: self.selected is not None)
     @rule()
