@@ -38,7 +38,9 @@ def _wrong(mac: MacFunction) -> MacFunction:
     return lambda data, iv: bytes(b ^ 0xFF for b in mac(data, iv))
 
 
-def _social(card_factory: CardFactory, state: str = "ACTIVE", profile: str = "2.0") -> SocialSecuritySession:
+def _social(card_factory: CardFactory, state: str = "ACTIVE", profile: str | None = None) -> SocialSecuritySession:
+    """A personalised social application with the access profile of the kind's cards, or ``profile``."""
+    profile = profile or ("3.0" if card_factory.sm4 else "2.0")
     version = {"2.0": "2.00", "3.0": "3.00"}[profile]
     data = dataclasses.replace(HOLDER, social=dataclasses.replace(HOLDER.social, access_profile=profile),
                                card=dataclasses.replace(HOLDER.card, spec_version=version))
