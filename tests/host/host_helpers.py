@@ -35,6 +35,7 @@ ISSUER_KEYS = SoftwareIssuerKeys.load(ISSUER_KEYS_FILE)
 BANK_KEYS = SoftwareBankKeys.load(BANK_KEYS_FILE)
 HOLDER = load_personalisation_file(HOLDER_FILE)
 
+ISSUER_KEYS_TDES = ISSUER_KEYS  # the 3DES keys by a name the SM4 kinds leave alone (SM4_EXAMPLES)
 # A 3rd-generation card (SM4 keys, access profile 3.0, SSC-KEY-5): the same holder and masters, SM4 key file.
 ISSUER_KEYS_SM4 = SoftwareIssuerKeys.load(ISSUER_KEYS_SM4_FILE)
 HOLDER_SM4 = dataclasses.replace(HOLDER, card=dataclasses.replace(HOLDER.card, spec_version="3.00"),
