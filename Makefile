@@ -19,7 +19,7 @@ help:
 	@echo "make cap    - CAP files for Java Card 3.0.4 and 3.0.5 (Oracle's SDK at JC_HOME), verified, and their footprint"
 	@echo "make test-thorough - the property-based suites with far larger budgets"
 	@echo "make spec   - regenerate the Java constants, Python tables and docs/spec.md from apdu_spec/"
-	@echo "make bench  - transport benchmarks"
+	@echo "make bench  - transport benchmarks, and the card's SM4 next to its 3DES"
 
 system-deps:
 	@bash scripts/install-system-deps.sh
@@ -65,8 +65,10 @@ cap: setup build
 
 test: spec-check lint test-java cap test-python
 
-# The property-based suites with the `thorough` hypothesis profile (far more examples and steps).
+# The property-based suites with the `thorough` hypothesis profile (far more examples and steps),
+# and the long Java known-answer tests (Maven profile `thorough`: SM4's 1,000,000 encryptions).
 test-thorough: setup build
+	$(MVN) -pl applet -am test -Pthorough -Dtest=Sm4Test -Dsurefire.failIfNoSpecifiedTests=false
 	HYPOTHESIS_PROFILE=thorough $(PY) -m pytest tests/properties $(PYTEST_ARGS)
 
 demo: setup build
@@ -74,6 +76,7 @@ demo: setup build
 
 bench: setup build
 	$(PY) benchmarks/transport.py
+	$(PY) benchmarks/sm4_card.py
 
 clean:
 	$(MVN) clean

@@ -725,6 +725,9 @@ class _Loader:
             p1, p2 = self.param(t, "p1"), self.param(t, "p2")
         data = t.table("data")
         lengths = data.ints("lengths") if data.has("lengths") else None
+        sm4_lengths = data.ints("sm4_lengths") if data.has("sm4_lengths") else None
+        if sm4_lengths is not None and lengths is None:
+            raise data.error("sm4_lengths", "only beside lengths")
         dmin = data.opt_int("min") or 0
         dmax = data.opt_int("max") if data.has("max") else 255
         layout = data.text("layout")
@@ -739,6 +742,9 @@ class _Loader:
             le = str(le_raw)
         else:
             raise t.error("le", f'expected "none", "computed" or a list of Le values, got {le_raw!r}')
+        sm4_le = t.ints("sm4_le") if t.has("sm4_le") else None
+        if sm4_le is not None and not isinstance(le, tuple):
+            raise t.error("sm4_le", "only beside a list of Le values")
         sm = t.opt_str("sm")
         if sm is not None and (sm not in keys or "mac" not in keys[sm].usage):
             raise t.error("sm", f"no key {sm!r} with usage mac in this application")
@@ -787,6 +793,8 @@ class _Loader:
             t.opt_str("note"),
             self.clause_refs(t, "clauses"),
             sws,
+            sm4_lengths,
+            sm4_le,
         )
         t.done()
         return cmd
@@ -809,6 +817,7 @@ class _Loader:
                 t.num("key_length"),
                 t.num("block"),
                 card,
+                t.num("install_code"),
                 profs,
                 t.text("text"),
                 self.clause_ref(t, "clause", t.text("clause")),
@@ -855,6 +864,7 @@ class _Loader:
                     m.hex("response") if m.has("response") else None,
                     m.text("state_after"),
                     tuple(then),
+                    m.opt_str("profile"),
                 )
                 m.done()
             vectors.append(

@@ -31,7 +31,8 @@ __all__ = [
     "ModelError",
 ]
 
-_ALG = crypto.Algorithm.TDES  # the card side runs 3DES under both profiles for now (SSC-KEY-5)
+# crypto.toml algorithm names -> the host library's (SSC-KEY-5)
+_ALGORITHMS = {"3DES-16": crypto.Algorithm.TDES, "SM4": crypto.Algorithm.SM4}
 
 
 class ModelError(AssertionError):
@@ -53,7 +54,9 @@ class AppProfile:
     """What personalisation writes into one application.
 
     ``keys``: card keys (already diversified) by role; ``data``: file name -> tag (hex) -> value
-    (see :func:`encode_value`); ``access_profile``: "2.0" / "3.0" (SSSE only)."""
+    (see :func:`encode_value`); ``access_profile``: "2.0" / "3.0" (SSSE only); ``algorithm``: the
+    cipher of every key, fixed at installation (crypto.toml name: "3DES-16" or "SM4", SSC-KEY-5; an
+    application without an install parameter for it, the financial one, is always 3DES)."""
 
     perso_key: bytes
     keys: Mapping[str, bytes]
@@ -61,6 +64,7 @@ class AppProfile:
     pin_try_limit: int | None = None
     access_profile: str | None = None
     data: Mapping[str, Mapping[str, str | bytes]] = field(default_factory=dict)
+    algorithm: str = "3DES-16"
 
 
 @dataclass(frozen=True)
@@ -73,7 +77,8 @@ class CardProfile:
 
     @staticmethod
     def example(*, temporary: bool = False, access_profile: str = "2.0") -> CardProfile:
-        """A test card with fixed TEST keys (never use them for real cards)."""
+        """A test card with fixed TEST keys (never use them for real cards); with the 3.0 access
+        profile a 3rd-generation one, its SSSE keys SM4 (SSC-KEY-5, SSC-PERSO-5)."""
         ssse = AppProfile(
             perso_key=bytes.fromhex("505152535455565758595A5B5C5D5E5F"),
             keys={
@@ -85,6 +90,7 @@ class CardProfile:
             },
             pin="123456",
             access_profile=access_profile,
+            algorithm="SM4" if access_profile == "3.0" else "3DES-16",
             data={
                 "EF05": {
                     "01": bytes.fromhex("440200D156000005") + bytes.fromhex("1122334455667788"),
@@ -180,6 +186,7 @@ class _AppState:
     pin_limit: int | None = None
     pin_tries: int = 0
     access_profile: str | None = None
+    algorithm: str = "3DES-16"
     atc: int = 0
     # session (RAM): cleared by application SELECT and power cycle
     pin_verified: bool = False
@@ -230,6 +237,10 @@ class CardModel:
                     values[r.items[0].tag] = bytes.fromhex("000000D156000005") + card_unique
                 records[(f.name, r.number)] = encode_record(r, values)  # SSC-FILE-5
         st = _AppState(app, self.spec.lifecycle.initial, records, {}, {}, {})
+        if any(f.name == "algorithm" for f in self.spec.protocol.install[app.name]):  # SSC-PERSO-1
+            if ap.algorithm not in self.spec.algorithms:
+                raise ModelError(f"{app.name}: unknown algorithm {ap.algorithm!r}")
+            st.algorithm = ap.algorithm
         for role, key in app.keys.items():
             if key.source == "install":
                 self._load_key(st, role, ap.perso_key, 1)
@@ -288,6 +299,10 @@ class CardModel:
 
     def access_profile(self, app: str) -> str | None:
         return self._apps[app].access_profile
+
+    def algorithm(self, app: str) -> str:
+        """The cipher of the application's keys (crypto.toml name, SSC-KEY-5)."""
+        return self._apps[app].algorithm
 
     def atc(self, app: str) -> int:
         return self._apps[app].atc
@@ -421,9 +436,10 @@ class CardModel:
             raise _Sw("INCORRECT_P1P2")
         self._current = cmd
         # step 6: lengths
-        if not cmd.accepts_length(len(data)):
+        if not cmd.accepts_length(len(data), st.algorithm):
             raise _Sw("WRONG_LENGTH")
-        if isinstance(cmd.le, tuple) and le not in cmd.le:
+        le_rule = cmd.le_values(st.algorithm)
+        if isinstance(le_rule, tuple) and le not in le_rule:
             raise _Sw("WRONG_LENGTH")
         # step 7: secure messaging (SSC-SM-3, SSC-SM-6, SSC-SM-7)
         body = data
@@ -436,8 +452,8 @@ class CardModel:
                 raise _Sw("REF_DATA_NOT_FOUND")
             n = spec.protocol.mac_length
             body, mac = data[:-n], data[-n:]
-            self._mac_event(st, cmd.sm_key, "MAC", lambda: mac == crypto.retail_mac(
-                key, apdu[:5] + body, crypto.command_mac_iv(challenge))[:n])
+            self._mac_event(st, cmd.sm_key, "MAC", lambda: mac == crypto.compute_mac(
+                key, apdu[:5] + body, _ALGORITHMS[st.algorithm], self._iv(st, challenge))[:n])
         ctx = _Ctx(cmd, p1, p2, body, apdu[:5], challenge)
         # step 8: access (access.toml)
         if isinstance(cmd.access, str):
@@ -541,13 +557,18 @@ class CardModel:
         except ValueError:
             raise _Sw("WRONG_DATA") from None
 
+    @staticmethod
+    def _iv(st: _AppState, challenge: bytes) -> bytes:
+        """The challenge followed by zeros up to the block of the card's algorithm (SSC-SM-2)."""
+        return challenge.ljust(_ALGORITHMS[st.algorithm].block_size, b"\x00")
+
     def _decipher(self, st: _AppState, role: str | None, data: bytes) -> bytes:
         assert role is not None
         key = st.keys.get(role)
         if key is None:
             raise _Sw("REF_DATA_NOT_FOUND")
         try:
-            return crypto.decipher_data(key, data, _ALG)
+            return crypto.decipher_data(key, data, _ALGORITHMS[st.algorithm])
         except ValueError:
             raise _Sw("WRONG_DATA") from None
 
@@ -642,7 +663,7 @@ class CardModel:
         return b""
 
     def _get_challenge(self, st: _AppState, ctx: _Ctx) -> bytes:
-        n = 8 if ctx.header[4:5] == b"\x08" else 4
+        n = ctx.header[4]  # Le, one the command lists (step 6)
         st.challenge = bytes(self.rng(n))[:n]
         return st.challenge
 
@@ -657,7 +678,7 @@ class CardModel:
     def _external_authenticate(self, st: _AppState, ctx: _Ctx) -> bytes:
         role, key = self._key_for(st, ctx.p2, "external_authenticate")
         assert ctx.challenge is not None
-        expected = crypto.tdes_encrypt_ecb(key, crypto.command_mac_iv(ctx.challenge))
+        expected = crypto.encrypt_ecb(key, self._iv(st, ctx.challenge), _ALGORITHMS[st.algorithm])
         limit = st.app.keys[role].try_limit or 0
         tries, ok, sw, _ = self._retry(
             self.spec.retry_machines["key"],
@@ -694,7 +715,7 @@ class CardModel:
 
     def _internal_authenticate(self, st: _AppState, ctx: _Ctx) -> bytes:
         _, key = self._key_for(st, ctx.p2, "internal_authenticate")
-        return crypto.tdes_encrypt_ecb(key, ctx.data)
+        return crypto.encrypt_ecb(key, ctx.data, _ALGORITHMS[st.algorithm])
 
     def _transition(self, st: _AppState, ctx: _Ctx) -> bytes:
         t = self.spec.lifecycle.transition(ctx.cmd.name, st.lifecycle)
@@ -717,7 +738,7 @@ class CardModel:
         if key is None:
             raise _Sw("REF_DATA_NOT_FOUND")
         value = self._decipher(st, ctx.cmd.encipher_key, ctx.data[:-3])
-        if len(value) != 16 or crypto.key_check_value(value, _ALG) != ctx.data[-3:]:
+        if len(value) != 16 or crypto.key_check_value(value, _ALGORITHMS[st.algorithm]) != ctx.data[-3:]:
             raise _Sw("WRONG_DATA")
         self._load_key(st, key.role, value, ctx.p1)
         return b""
@@ -732,7 +753,7 @@ class CardModel:
 
     def _set_access_profile(self, st: _AppState, ctx: _Ctx) -> bytes:
         prof = self.spec.access.profile_by_code(ctx.data[0])
-        if prof is None:
+        if prof is None or prof.name not in self.spec.algorithms[st.algorithm].profiles:  # SSC-PERSO-5
             raise _Sw("WRONG_DATA")
         st.access_profile = prof.name
         return b""

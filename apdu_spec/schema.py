@@ -330,16 +330,28 @@ class Command:
     note: str | None
     clauses: tuple[str, ...]
     status_words: tuple[SwUse, ...]
+    # On a card whose algorithm is SM4 (16-byte blocks, SSC-KEY-5): these lists instead, where given.
+    sm4_data_lengths: tuple[int, ...] | None = None
+    sm4_le: tuple[int, ...] | None = None
 
     def accepts_p1p2(self, p1: int, p2: int) -> bool:
         if self.p1p2 is not None:
             return (p1 << 8 | p2) in self.p1p2
         return self.p1.accepts(p1) and self.p2.accepts(p2)
 
-    def accepts_length(self, n: int) -> bool:
+    def accepts_length(self, n: int, algorithm: str = "3DES-16") -> bool:
+        """Whether Lc ``n`` is one of this command's on a card of ``algorithm`` (crypto.toml names)."""
+        if algorithm == "SM4" and self.sm4_data_lengths is not None:
+            return n in self.sm4_data_lengths
         if self.data_lengths is not None:
             return n in self.data_lengths
         return self.data_min <= n <= self.data_max
+
+    def le_values(self, algorithm: str = "3DES-16") -> str | tuple[int, ...]:
+        """The command's Le rule on a card of ``algorithm``."""
+        if algorithm == "SM4" and self.sm4_le is not None:
+            return self.sm4_le
+        return self.le
 
     @property
     def needs_challenge(self) -> bool:
@@ -411,6 +423,7 @@ class AlgorithmSpec:
     key_length: int
     block: int
     card: str  # "implemented" | "planned"
+    install_code: int  # the SSSE install parameter `algorithm`
     profiles: tuple[str, ...]
     text: str
     clause: str
@@ -435,6 +448,7 @@ class VectorModel:
     response: bytes | None
     state_after: str
     then: tuple[tuple[bytes, int], ...]
+    access_profile: str | None = None  # the card's profile (and with it its algorithm); None: 2.0
 
 
 @dataclass(frozen=True)

@@ -260,11 +260,15 @@ def footprint_table(target: str, out: Path, java: str, pkgs: list[Package]) -> s
     for p in pkgs:
         if p.applet_class is None:
             continue
-        u = install[p.app]
-        persistent_total += u["persistent_bytes"]
-        lines.append(f"| {p.app} (`{p.applet_class.rsplit('.', 1)[1]}`) | {u['persistent_bytes']} | {u['objects']} / "
-                     f"{u['arrays']} / {u['keys']} / {u['crypto_engines']} | {u['transient_reset_bytes']} | "
-                     f"{u['transient_deselect_bytes']} |")
+        # an SSSE is installed with 3DES keys or SM4 ones (SSC-KEY-5): both rows, the larger one counts
+        variants = [(p.app, install[p.app])]
+        if f"{p.app}_SM4" in install:
+            variants.append((f"{p.app}, SM4 card", install[f"{p.app}_SM4"]))
+        persistent_total += max(u["persistent_bytes"] for _, u in variants)
+        for label, u in variants:
+            lines.append(f"| {label} (`{p.applet_class.rsplit('.', 1)[1]}`) | {u['persistent_bytes']} | "
+                         f"{u['objects']} / {u['arrays']} / {u['keys']} / {u['crypto_engines']} | "
+                         f"{u['transient_reset_bytes']} | {u['transient_deselect_bytes']} |")
     whole = load_total + arrays_total + persistent_total
     lines += ["", f"Whole product in EEPROM: {load_total} (load files) + {arrays_total} (static arrays) + "
               f"{persistent_total} (install allocations) = **{whole} bytes ({kb(whole)})**, "

@@ -1,6 +1,7 @@
 """Raw APDUs of the spec's commands for the tests that drive a card byte by byte (applet, spec and property
 suites): the core's one command builder and one MAC'd-command builder over the spec's declarations, with the
-retail MAC under a key the test holds. Every helper sends through a ``transmit(apdu) -> response`` callable.
+retail MAC (or, on an SM4 card, the SM4 CBC-MAC, SSC-KEY-5) under a key the test holds. Every helper sends
+through a ``transmit(apdu) -> response`` callable.
 """
 
 from __future__ import annotations
@@ -30,11 +31,21 @@ def build(spec: Spec, app: str, name: str, data: bytes = b"", *, p1: int | None 
     return build_command(spec.applications[app].commands[name], data, p1=p1, p2=p2, le=le).encode()
 
 
+TDES = crypto.Algorithm.TDES
+
+
+def challenge_iv(challenge: bytes, algorithm: crypto.Algorithm = TDES) -> bytes:
+    """The IV of a MAC or an external authentication: the challenge, zeros up to the block (SSC-SM-2)."""
+    return challenge.ljust(algorithm.block_size, b"\x00")
+
+
 def build_mac(spec: Spec, app: str, name: str, key: bytes, challenge: bytes, data: bytes = b"", *,
-              p1: int | None = None, p2: int | None = None) -> bytes:
-    """A MAC'd command under ``key`` (3DES retail MAC) with the IV from ``challenge`` (SSC-SM-2)."""
+              p1: int | None = None, p2: int | None = None, algorithm: crypto.Algorithm = TDES) -> bytes:
+    """A MAC'd command under ``key`` (3DES retail MAC, or SM4 CBC-MAC) with the IV from ``challenge``
+    (SSC-SM-2)."""
     command = build_command(spec.applications[app].commands[name], data, p1=p1, p2=p2)
-    return mac_command(command, challenge, lambda mac_data, iv: crypto.retail_mac(key, mac_data, iv),
+    iv = challenge_iv(challenge, algorithm)
+    return mac_command(command, challenge, lambda mac_data, _: crypto.compute_mac(key, mac_data, algorithm, iv),
                        spec.protocol.mac_length).encode()
 
 
@@ -54,21 +65,22 @@ def get_challenge(spec: Spec, app: str, transmit: Transmit, n: int = 4) -> bytes
     return run(transmit, build(spec, app, "GET_CHALLENGE", le=n))
 
 
-def external_authenticate(spec: Spec, app: str, role: str, key: bytes, transmit: Transmit) -> None:
+def external_authenticate(spec: Spec, app: str, role: str, key: bytes, transmit: Transmit,
+                          algorithm: crypto.Algorithm = TDES) -> None:
     challenge = get_challenge(spec, app, transmit, 8)
-    cryptogram = crypto.tdes_encrypt_ecb(key, crypto.command_mac_iv(challenge))
+    cryptogram = crypto.encrypt_ecb(key, challenge_iv(challenge, algorithm), algorithm)
     run(transmit, build(spec, app, "EXTERNAL_AUTHENTICATE", cryptogram, p1=0, p2=spec.applications[app].keys[role].id))
 
 
 def mac_exchange(spec: Spec, app: str, name: str, key: bytes, transmit: Transmit, data: bytes = b"", *,
                  p1: int | None = None, p2: int | None = None, challenge_length: int = 4,
-                 spoil: str | None = None) -> bytes:
+                 spoil: str | None = None, algorithm: crypto.Algorithm = TDES) -> bytes:
     """GET CHALLENGE, then the MAC'd command built on that challenge; the card's response. ``spoil`` makes the
     MAC wrong (``"flip"``: one bit of its last byte) or short (``"truncate"``: 3 bytes, Lc one less)."""
     response = transmit(build(spec, app, "GET_CHALLENGE", le=challenge_length))
     ok = response[-2:] == b"\x90\x00"
     challenge = response[:-2] if ok else bytes(challenge_length)  # no challenge: the card must refuse anyway
-    apdu = build_mac(spec, app, name, key, challenge, data, p1=p1, p2=p2)
+    apdu = build_mac(spec, app, name, key, challenge, data, p1=p1, p2=p2, algorithm=algorithm)
     if spoil == "flip":
         apdu = apdu[:-1] + bytes([apdu[-1] ^ 0x01])
     elif spoil == "truncate":

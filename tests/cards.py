@@ -5,6 +5,10 @@
 ``pcsc``       the applets in jCardSim behind the virtual PC/SC reader (pyscard → pcscd → vpcd);
 ``real``       a real card in a real reader, only when ``SSCARD_REAL_READER`` names the reader.
 
+Each jCardSim kind and the model also come as a 3rd-generation card, ``<kind>-sm4``: the SSSE installed
+with SM4 keys (SSC-KEY-5) and, unless a test gives its own profile, personalised from the example profile
+with access profile 3.0 (``CardProfile.example(access_profile="3.0")``).
+
 A factory makes a card of the kind for a profile and brings it to a lifecycle state through the host
 library's one personalisation flow (``sscard.personalisation.personalise_application``) and its sessions,
 so every kind starts from the same APDUs.
@@ -21,7 +25,15 @@ import pytest
 from apdu_spec import Spec, load
 from apdu_spec.model import AppProfile, CardModel, CardProfile
 from jcardsim_bridge import AppletSpec, CardControl
-from sscard import CardProtocol, Connection, FinanceSession, ModelConnection, PcscConnection, SocialSecuritySession
+from sscard import (
+    CardProtocol,
+    Connection,
+    FinanceSession,
+    ModelConnection,
+    PcscConnection,
+    SocialSecuritySession,
+    crypto,
+)
 from sscard import spec_tables as t
 from sscard.connection import default_applets
 from sscard.keys import PreparedBankKeys, PreparedIssuerKeys
@@ -33,11 +45,20 @@ REAL_DESTRUCTIVE_ENV = "SSCARD_REAL_CARD_DESTRUCTIVE"
 SPEC = load()
 
 
+SM4_SUFFIX = "-sm4"
+
+
 def card_kinds() -> list[str]:
     kinds = ["model", "simulator", "pcsc"]
+    kinds += [kind + SM4_SUFFIX for kind in kinds]
     if os.environ.get(REAL_READER_ENV):
         kinds.append("real")
     return kinds
+
+
+def base_kind(kind: str) -> str:
+    """``simulator-sm4`` -> ``simulator``: the machinery of a kind, whatever its card's algorithm."""
+    return kind.removesuffix(SM4_SUFFIX)
 
 
 def applets_for(profile: CardProfile) -> list[AppletSpec]:
@@ -45,7 +66,8 @@ def applets_for(profile: CardProfile) -> list[AppletSpec]:
     transport = {"SSSE": profile.ssse.perso_key}
     if profile.pboc is not None:
         transport["PBOC"] = profile.pboc.perso_key
-    return default_applets(card_unique=profile.card_unique, transport_keys=transport, temporary=profile.pboc is None)
+    return default_applets(card_unique=profile.card_unique, transport_keys=transport, temporary=profile.pboc is None,
+                           algorithm=profile.ssse.algorithm)
 
 
 def session_for(protocol: CardProtocol, app: str, profile: CardProfile) -> ApplicationSession[object]:
@@ -54,9 +76,15 @@ def session_for(protocol: CardProtocol, app: str, profile: CardProfile) -> Appli
     assert ap is not None, f"the profile has no {app} application"
     if app == "SSSE":
         area = str(ap.data["EF05"]["04"])[:6] if "EF05" in ap.data else "440200"
-        keys = PreparedIssuerKeys(city_code=area, transport_key=ap.perso_key, card_keys=ap.keys)
+        keys = PreparedIssuerKeys(city_code=area, transport_key=ap.perso_key, card_keys=ap.keys,
+                                  algorithm=algorithm_of(ap))
         return SocialSecuritySession(protocol, keys=keys)  # type: ignore[return-value]
     return FinanceSession(protocol, keys=PreparedBankKeys(transport_key=ap.perso_key, card_keys=ap.keys))  # type: ignore[return-value]
+
+
+def algorithm_of(profile: AppProfile) -> crypto.Algorithm:
+    """The host library's algorithm of an application profile's keys (SSC-KEY-5)."""
+    return crypto.Algorithm.SM4 if profile.algorithm == "SM4" else crypto.Algorithm.TDES
 
 
 # The MAC'd lifecycle commands that take an ISSUED application to each state (SSC-LC-4..7).
@@ -108,6 +136,15 @@ class CardFactory:
     kind: str
     _new: Callable[[CardProfile], Connection]
 
+    @property
+    def sm4(self) -> bool:
+        """Whether this kind's cards are 3rd-generation (SM4) ones."""
+        return self.kind.endswith(SM4_SUFFIX)
+
+    def example(self, *, temporary: bool = False) -> CardProfile:
+        """The example profile of this kind's cards: access profile 3.0 and SM4 keys on an SM4 kind."""
+        return CardProfile.example(temporary=temporary, access_profile="3.0" if self.sm4 else "2.0")
+
     def __call__(self, profile: CardProfile | None = None, state: str = "ACTIVE",
                  pboc_state: str | None = None) -> Connection:
         if self.kind == "real":
@@ -116,14 +153,14 @@ class CardFactory:
             connection = self._new(CardProfile.example())
             restore_real_card(connection)
             return connection
-        profile = profile or CardProfile.example()
+        profile = profile or self.example()
         connection = self._new(profile)
         bring_up(connection, profile, state, pboc_state)
         return connection
 
 
-def model_factory() -> CardFactory:
-    return CardFactory("model", lambda profile: ModelConnection(CardModel(profile, spec=SPEC)))
+def model_factory(kind: str = "model") -> CardFactory:
+    return CardFactory(kind, lambda profile: ModelConnection(CardModel(profile, spec=SPEC)))
 
 
 def control_factory(kind: str, control: CardControl, connect: Callable[[], Connection]) -> CardFactory:

@@ -18,7 +18,9 @@ import pytest
 from cards import (
     REAL_DESTRUCTIVE_ENV,
     REAL_READER_ENV,
+    SM4_SUFFIX,
     CardFactory,
+    base_kind,
     card_kinds,
     control_factory,
     model_factory,
@@ -33,6 +35,9 @@ from sscard.connection import default_applets
 # A real card is one card in one reader: two workers must never drive it at once.
 KIND_MARKS = {"simulator": pytest.mark.simulator, "pcsc": pytest.mark.pcsc,
               "real": (pytest.mark.real_card, pytest.mark.serial)}
+KIND_MARKS.update({kind + SM4_SUFFIX: (mark, pytest.mark.sm4) for kind, mark in list(KIND_MARKS.items())
+                   if kind != "real"})
+KIND_MARKS["model" + SM4_SUFFIX] = pytest.mark.sm4
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -102,10 +107,63 @@ MACHINE_ALONE: dict[str, set[str] | None] = {
 }
 
 
+# Tests that do not run on the SM4 card kinds (yet), by directory and file: what they assume of a 2nd-generation
+# card. Deselected there, not skipped: they say nothing about an SM4 card. The SM4 card's own raw-APDU
+# behaviour is tests/applet/test_ssse_sm4.py, which runs on the SM4 kinds only (files named *sm4*).
+NOT_ON_SM4: dict[str, dict[str, set[str] | None]] = {
+    # raw APDUs with the 3DES retail MAC and 4-byte challenges throughout (applet_helpers)
+    "applet": {"*": None},
+    "host": {
+        # the 3.0 profile hides EF05 record 7 and EF06 until EXTERNAL AUTHENTICATE with RK (SSC-ACC-2): these
+        # read holder data without it, as the host library and the CLI do today
+        "test_social_session.py": {"test_basic_data_in_three_apdus", "test_raw_record_access_by_number_by_tag_and_from",
+                                   "test_basic_data_stays_readable_before_activation", "test_long_gbk_name_round_trip",
+                                   "test_basic_data_read_from_inside_a_sub_application",
+                                   "test_personal_data_masked_in_repr"},
+        "test_cli_commands.py": {"test_personalise_info_activate", "test_personalise_with_bank_keys", "test_info",
+                                 "test_pin_unblock_and_reset", "test_app_block_unblock_and_card_block",
+                                 "test_info_on_a_profile_3_card", "test_a_connection_answering_bytearrays_works",
+                                 "test_app_reset_key_brings_back_a_locked_read_key"},
+        "test_issuer_operations.py": {"test_reset_sets_a_new_pin", "test_update_record_with_mac",
+                                      "test_blocked_application_refuses_pin_and_reads_then_comes_back",
+                                      "test_external_and_internal_authentication"},
+        "test_personalisation.py": {"test_personalise_from_the_examples_and_read_back",
+                                    "test_wrong_issuer_transport_key_writes_nothing_and_spends_one_try"},
+        "test_finance_session.py": {"test_social_keys_cannot_act_on_the_financial_application"},
+        "test_protocol_chain.py": {"test_pin_and_name_never_reach_the_log"},
+        # 3DES MACs and 8-byte blocks, or the 2.0 profile, spelt out in the test
+        "test_secure_messaging.py": {"test_mac_attack_is_refused_and_changes_nothing",
+                                     "test_mac_without_challenge_is_refused"},
+        # its parameters already make both generations' cards (2.0: 3DES, 3.0: SM4) on every kind
+        "test_sm_hardening.py": {"test_the_access_profile_sets_the_challenge_length"},
+    },
+}
+
+
+def not_on_sm4(item: pytest.Item) -> bool:
+    """Whether ``item`` runs on a card kind of the other generation than it is written for: an SM4 kind and
+    one of NOT_ON_SM4, or a 2nd-generation kind and a file for SM4 cards."""
+    callspec = getattr(item, "callspec", None)
+    kind = None if callspec is None else callspec.params.get("card_factory", callspec.params.get("applet_factory"))
+    if not isinstance(kind, str):
+        return False
+    if "sm4" in item.path.name:
+        return not kind.endswith(SM4_SUFFIX)
+    if not kind.endswith(SM4_SUFFIX):
+        return False
+    files = NOT_ON_SM4.get(item.path.parent.name, {})
+    names = files.get("*", files.get(item.path.name, set()))
+    return names is None or getattr(item, "originalname", item.name) in names
+
+
 # (Not xdist_group with --dist loadgroup, which would put all of them on one worker: with pytest 9.2 it
 # silently stops grouping, pytest-dev/pytest-xdist#1386.)
 @pytest.hookimpl(tryfirst=True)  # before `-m serial` / `-m "not serial"` selects
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    deselected = [item for item in items if not_on_sm4(item)]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not not_on_sm4(item)]
     here = Path(__file__).parent
     for item in items:
         names = MACHINE_ALONE.get(item.path.name, set()) if item.path.parent == here else set()
@@ -171,7 +229,7 @@ def controlled_reader(request: pytest.FixtureRequest, tmp_path_factory: pytest.T
 
 
 def _kinds(kinds: list[str]) -> list[object]:
-    return [pytest.param(kind, marks=KIND_MARKS.get(kind, ())) for kind in kinds]
+    return [pytest.param(kind, marks=KIND_MARKS.get(kind, ()), id=kind) for kind in kinds]
 
 
 @pytest.fixture(params=_kinds(card_kinds()))
@@ -182,7 +240,7 @@ def card_factory(request: pytest.FixtureRequest) -> Iterator[CardFactory]:
     yield from _factory(request, request.param)
 
 
-@pytest.fixture(params=_kinds([kind for kind in card_kinds() if kind != "model"]))
+@pytest.fixture(params=_kinds([kind for kind in card_kinds() if base_kind(kind) != "model"]))
 def applet_factory(request: pytest.FixtureRequest) -> Iterator[CardFactory]:
     """Like ``card_factory``, but only the kinds that run the applets (simulator, pcsc, real): for the suites
     that check a card against the reference model. The model is their oracle; on the model kind they would
@@ -191,12 +249,12 @@ def applet_factory(request: pytest.FixtureRequest) -> Iterator[CardFactory]:
 
 
 def _factory(request: pytest.FixtureRequest, kind: str) -> Iterator[CardFactory]:
-    if kind == "model":
-        factory = model_factory()
-    elif kind == "simulator":
+    if base_kind(kind) == "model":
+        factory = model_factory(kind)
+    elif base_kind(kind) == "simulator":
         sim: Simulator = request.getfixturevalue("simulator_jvm")
         factory = control_factory(kind, sim.control, lambda: SimulatorConnection(sim))
-    elif kind == "pcsc":
+    elif base_kind(kind) == "pcsc":
         reader: VirtualReader = request.getfixturevalue("controlled_reader")
         assert reader.control is not None
         factory = control_factory(kind, reader.control, lambda: PcscConnection(reader.reader))

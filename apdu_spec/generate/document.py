@@ -34,7 +34,8 @@ def _p1p2(c: Command) -> str:
 
 def _data(c: Command) -> str:
     if c.data_lengths is not None:
-        return "Lc " + "/".join(str(n) for n in c.data_lengths)
+        sm4 = "" if c.sm4_data_lengths is None else " (SM4: " + "/".join(str(n) for n in c.sm4_data_lengths) + ")"
+        return "Lc " + "/".join(str(n) for n in c.data_lengths) + sm4
     return f"Lc {c.data_min}-{c.data_max}"
 
 
@@ -119,6 +120,8 @@ def render_doc(spec: Spec) -> str:
         for c in a.commands.values():
             access = c.access if isinstance(c.access, str) else (", ".join(c.access) or "—")
             le = c.le if isinstance(c.le, str) else "/".join(f"{v:02X}" for v in c.le)
+            if c.sm4_le is not None:
+                le += " (SM4: " + "/".join(f"{v:02X}" for v in c.sm4_le) + ")"
             o.append(
                 f"| {c.name} | `{c.cla:02X}` | `{c.ins:02X}` | {_p1p2(c)} | {_data(c)} | {le} | {c.sm_key or '—'} | "
                 f"{', '.join(c.states)} | {access} | {', '.join(c.clauses)} |"

@@ -21,6 +21,7 @@ CONDITION_BITS = {"state": 0x01, "pin": 0x02, "key": 0x04, "never": 0x80}
 CMD_COLUMNS = (
     ("CLA", 1), ("INS", 1), ("STATES", 1), ("FLAGS", 1), ("MAC_KEY", 1), ("ENC_KEY", 1), ("ACTION", 1),
     ("P1", 3), ("P2", 3), ("DATA", 3), ("LE", 3), ("ACCESS", 1), ("ACCESS_KEY", 1), ("NEXT_STATE", 1),
+    ("DATA_SM4", 3), ("LE_SM4", 3),
 )
 CMD_FLAGS = {"SM": 0x01, "CHALLENGE": 0x02, "FILE_READ": 0x04, "FILE_UPDATE": 0x08, "CARD_SCOPE": 0x10}
 PARAM_KINDS = {"any": 0, "values": 1, "range": 2, "sfi_modes": 3, "p1p2": 4}
@@ -146,6 +147,8 @@ def render_common(spec: Spec) -> str:
     b += [f"byte INS_{n} = {_jb(v)};" for n, v in sorted(_shared_ins(spec).items(), key=lambda x: (x[1], x[0]))]
     b += ["", "// ---- lifecycle states (ISO 7816-4 life cycle status byte, FCI tag 8A; lifecycle.toml)"]
     b += [f"byte LC_{s.name} = {_jb(s.code)};" for s in spec.lifecycle.states.values()]
+    b += ["", "// ---- key algorithms (crypto.toml install_code: the SSSE install parameter `algorithm`, SSC-KEY-5)"]
+    b += [f"byte ALGORITHM_{_ident(a.name)} = {_jb(a.install_code)};" for a in spec.algorithms.values()]
     b += ["", "// ---- access profiles (SET ACCESS PROFILE data)"]
     b += [f"byte PROFILE_{_ident(p.name)} = {_jb(p.code)};" for p in spec.access.profiles.values()]
     b += ["", "// ---- access condition bits (ACC_* constants of the application interfaces)"]
@@ -168,7 +171,8 @@ def render_common(spec: Spec) -> str:
     b += ["// P1, P2: kind, a, b. VALUES: a = offset in CMD_VALUES, b = count; RANGE: a..b; SFI_MODES: a = mask of",
           "// the b3-b1 modes (bit m), SFI 31 refused; P1P2 (in the P1 column): a = offset of b P1-P2 pairs"]
     b += [f"byte PARAM_{k.upper()} = {_jb(v)};" for k, v in PARAM_KINDS.items()]
-    b += ["// DATA: kind, a, b. VALUES: a = offset in CMD_VALUES, b = count; RANGE: a..b"]
+    b += ["// DATA: kind, a, b. VALUES: a = offset in CMD_VALUES, b = count; RANGE: a..b. DATA_SM4, LE_SM4: the same",
+          "// on a card whose algorithm is SM4 (SSC-KEY-5)"]
     b += [f"byte LEN_{k.upper()} = {_jb(v)};" for k, v in LEN_KINDS.items()]
     b += ["// LE: kind, a, b. NONE: Le ignored; COMPUTED: 00, absent or exact else 6CXX; VALUES: as DATA"]
     b += [f"byte LE_{k.upper()} = {_jb(v)};" for k, v in LE_KINDS.items()]
@@ -282,6 +286,9 @@ def _command_rows(spec: Spec, app: Application) -> tuple[list[str], bytes]:
             le = (LE_KINDS["values"], offset(c.le), len(c.le))
         else:
             le = (LE_KINDS[c.le], 0, 0)
+        data_sm4 = data if c.sm4_data_lengths is None else (
+            LEN_KINDS["values"], offset(c.sm4_data_lengths), len(c.sm4_data_lengths))
+        le_sm4 = le if c.sm4_le is None else (LE_KINDS["values"], offset(c.sm4_le), len(c.sm4_le))
         access = (0, 0) if isinstance(c.access, str) else _access(spec, app, c.access, f"{app.name} {c.name}")
         row = [
             c.cla,
@@ -297,6 +304,8 @@ def _command_rows(spec: Spec, app: Application) -> tuple[list[str], bytes]:
             *le,
             *access,
             _state_mask(spec, [transition.to]) if transition else 0,
+            *data_sm4,
+            *le_sm4,
         ]
         rows.append(_row(row, c.name))
     if len(values) > 255:
@@ -364,6 +373,9 @@ def _app_members(spec: Spec, app: Application) -> tuple[list[str], list[str]]:
     variants: list[str | None] = [None] + [p.name for p in profiles]
     a += ["", "// ---- access profiles: SET ACCESS PROFILE codes; profile i is access variant i + 1 (0: none set)"]
     a.append(_array("PROFILES", bytes(p.code for p in profiles)))
+    a += ["", "// ---- the algorithm (ALGORITHM_*) of each access profile: SET ACCESS PROFILE takes the card's"
+          " (SSC-PERSO-5)"]
+    a.append(_array("PROFILE_ALGORITHMS", bytes(_profile_algorithm(spec, p.name) for p in profiles)))
     a += ["", "// ---- minimum challenge length by access variant (SSC-SM-7)"]
     minimum = bytes([app.min_challenge_length, *(p.min_challenge_length for p in profiles)])
     a.append(_array("CHALLENGE_MINIMUM", minimum))
@@ -438,15 +450,24 @@ def render_app(spec: Spec, app: Application) -> str:
     return _java(app.java_package, app.constants_class, doc, _app_members(spec, app)[0])
 
 
+def _profile_algorithm(spec: Spec, profile: str) -> int:
+    found = [a.install_code for a in spec.algorithms.values() if profile in a.profiles]
+    if len(found) != 1:
+        raise ValueError(f"access profile {profile} needs exactly one algorithm in crypto.toml, has {len(found)}")
+    return found[0]
+
+
 def render_app_tables(spec: Spec, app: Application) -> str:
     """``<App>Tables``: the application's tables (static arrays: the converter refuses them in the
     constants interface) and the engine's view of them (sscard.common.Tables), so that neither applet
     wires them by hand."""
     prefix = app.constants_class.removesuffix("Constants")
     has_card_unique = any(f.name == "card_unique" for f in spec.protocol.install[app.name])
+    has_algorithm = any(f.name == "algorithm" for f in spec.protocol.install[app.name])
     fields = [
         ("commands", "COMMANDS"), ("commandValues", "CMD_VALUES"), ("keys", "KEYS"), ("dfs", "DFS"),
-        ("profiles", "PROFILES"), ("challengeMinimum", "CHALLENGE_MINIMUM"), ("accessVariants", "ACCESS_VARIANTS"),
+        ("profiles", "PROFILES"), ("profileAlgorithms", "PROFILE_ALGORITHMS"),
+        ("challengeMinimum", "CHALLENGE_MINIMUM"), ("accessVariants", "ACCESS_VARIANTS"),
         ("files", "FILES"),
         ("fileAccess", "FILE_ACCESS"), ("records", "RECORDS"), ("recordAccess", "RECORD_ACCESS"),
         ("items", "ITEMS"), ("recordImages", "RECORD_IMAGES"), ("cardUniqueRecordOffset", "CARD_UNIQUE_OFFSET"),
@@ -455,6 +476,7 @@ def render_app_tables(spec: Spec, app: Application) -> str:
         ("installVersion", "INSTALL_VERSION"), ("installLength", "INSTALL_LENGTH"),
         ("installPersoKeyOffset", "INSTALL_OFF_PERSO_KEY"),
         ("installCardUniqueOffset", "INSTALL_OFF_CARD_UNIQUE" if has_card_unique else "-1"),
+        ("installAlgorithmOffset", "INSTALL_OFF_ALGORITHM" if has_algorithm else "-1"),
     ]
     lines = [
         f"// {HEADER}",

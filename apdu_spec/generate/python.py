@@ -100,8 +100,14 @@ def render_python(spec: Spec) -> str:
     out += [f"    {a.name!r}: {a.pin_format!r}," for a in spec.applications.values()]
     out += ["}", "", "ACCESS_PROFILES: Final[dict[str, int]] = {"]
     out += [f"    {p.name!r}: 0x{p.code:02X}," for p in spec.access.profiles.values()]
+    out += ["}", '"""SET ACCESS PROFILE codes (SSC-PERSO-5)."""', "", "ALGORITHM_CODES: Final[dict[str, int]] = {"]
+    out += [f"    {a.name!r}: 0x{a.install_code:02X}," for a in spec.algorithms.values()]
+    out += ["}", '"""The SSSE install parameter `algorithm` of each key algorithm (crypto.toml, SSC-KEY-5)."""', "",
+            "PROFILE_ALGORITHMS: Final[dict[str, str]] = {"]
+    out += [f"    {p!r}: {a.name!r}," for a in spec.algorithms.values() for p in a.profiles]
     out += [
         "}",
+        '"""The key algorithm of each access profile: a card takes only its own algorithm\'s (SSC-PERSO-5)."""',
         "",
         f"MAC_LENGTH: Final = {spec.protocol.mac_length}",
         f"CHALLENGE_LENGTHS: Final = {tuple(spec.protocol.challenge_lengths)!r}",

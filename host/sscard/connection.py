@@ -227,10 +227,14 @@ class SimulatorConnection(_ContextMixin):
             self.simulator.close()
 
 
-def install_data(application: str, transport_key: bytes, card_unique: bytes) -> bytes:
+def install_data(application: str, transport_key: bytes, card_unique: bytes, algorithm: str = "3DES-16") -> bytes:
     """The applet install parameters (GlobalPlatform install data, the applet's part) of ``application``:
-    the fields of the spec's install layout in order (SSC-PERSO-1)."""
-    sources = {"perso_key": transport_key, "card_unique": card_unique}
+    the fields of the spec's install layout in order (SSC-PERSO-1); ``algorithm`` (crypto.toml name,
+    "3DES-16" or "SM4") is the card's key algorithm where the layout has one (SSC-KEY-5)."""
+    if algorithm not in t.ALGORITHM_CODES:
+        raise ValueError(f"algorithm {algorithm!r} is not one of {', '.join(t.ALGORITHM_CODES)}")
+    sources = {"perso_key": transport_key, "card_unique": card_unique,
+               "algorithm": bytes([t.ALGORITHM_CODES[algorithm]])}
     out = b""
     for field in t.INSTALL_FIELDS[application]:
         value = field.value if field.value is not None else sources.get(field.name)
@@ -243,16 +247,16 @@ def install_data(application: str, transport_key: bytes, card_unique: bytes) -> 
 
 
 def default_applets(*, card_unique: bytes | None = None, transport_keys: Mapping[str, bytes] | None = None,
-                    temporary: bool = False) -> list[AppletSpec]:
+                    temporary: bool = False, algorithm: str = "3DES-16") -> list[AppletSpec]:
     """The applets of a blank sscard card as the vendor installs them, ready to be personalised: the social
     security application and (unless ``temporary``) the financial one, with their install parameters —
     by default the spec's example card (TEST transport keys, the same as ``examples/issuer-keys.json`` and
-    ``examples/bank-keys.json``)."""
+    ``examples/bank-keys.json``), a 3DES card; ``algorithm="SM4"`` makes a 3rd-generation one (SSC-KEY-5)."""
     from jcardsim_bridge import AppletSpec
 
     unique = card_unique if card_unique is not None else t.EXAMPLE_CARD_UNIQUE
     keys = transport_keys if transport_keys is not None else t.EXAMPLE_TRANSPORT_KEYS
-    return [AppletSpec(t.APPLET_CLASSES[name], aid, install_data(name, keys[name], unique))
+    return [AppletSpec(t.APPLET_CLASSES[name], aid, install_data(name, keys[name], unique, algorithm))
             for name, aid in t.APPLICATION_AIDS.items() if name != "PBOC" or not temporary]
 
 

@@ -125,7 +125,8 @@ class CardKeys(Protocol[C_contra]):
         ...
 
     def mac(self, role: str, card: C_contra, data: bytes, iv: bytes) -> bytes:
-        """ISO/IEC 9797-1 MAC (retail MAC for 3DES) of ``data`` with ``iv``, full length."""
+        """ISO/IEC 9797-1 MAC (retail MAC for 3DES, CBC-MAC for SM4) of ``data`` with ``iv``, full length. An
+        IV shorter than the algorithm's block is a challenge IV, followed by zeros up to the block (SSC-SM-2)."""
         ...
 
     def encipher(self, role: str, card: C_contra, data: bytes) -> bytes:
@@ -134,7 +135,8 @@ class CardKeys(Protocol[C_contra]):
 
     def authenticate(self, role: str, card: C_contra, block: bytes) -> bytes:
         """ECB encryption of one block: the EXTERNAL AUTHENTICATE cryptogram of a challenge block, or the
-        INTERNAL AUTHENTICATE answer the card should give to a terminal challenge."""
+        INTERNAL AUTHENTICATE answer the card should give to a terminal challenge. A shorter challenge IV
+        is followed by zeros up to the block (SSC-SM-2, SSC-KEY-3)."""
         ...
 
     def wrap_card_key(self, role: str, card: C_contra) -> bytes:
@@ -212,13 +214,21 @@ class _SoftwareKeys:
         return self._derive(self._master(role).value, card)
 
     def mac(self, role: str, card: Any, data: bytes, iv: bytes) -> bytes:
-        return crypto.compute_mac(self._card_key(role, card), data, self._algorithm, iv)
+        return crypto.compute_mac(self._card_key(role, card), data, self._algorithm, self._block(iv))
+
+    def _block(self, challenge_iv: bytes) -> bytes:
+        """A challenge IV followed by zeros up to the algorithm's block (SSC-SM-2); a longer one is refused."""
+        size = self._algorithm.block_size
+        if len(challenge_iv) > size:
+            raise ValueError(f"a {len(challenge_iv)}-byte IV is longer than the {size}-byte block of "
+                             f"{self._algorithm.value}")
+        return challenge_iv.ljust(size, b"\x00")
 
     def encipher(self, role: str, card: Any, data: bytes) -> bytes:
         return crypto.encipher_data(self._card_key(role, card), data, self._algorithm)
 
     def authenticate(self, role: str, card: Any, block: bytes) -> bytes:
-        return crypto.encrypt_ecb(self._card_key(role, card), block, self._algorithm)
+        return crypto.encrypt_ecb(self._card_key(role, card), self._block(block), self._algorithm)
 
     def wrap_card_key(self, role: str, card: Any) -> bytes:
         key = self._card_key(role, card)

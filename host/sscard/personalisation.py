@@ -26,6 +26,7 @@ from typing import Any
 
 from sscard import spec_tables as t
 from sscard.connection import Connection
+from sscard.crypto import Algorithm
 from sscard.errors import (
     AuthenticationBlocked,
     CardDataError,
@@ -41,7 +42,7 @@ from sscard.keys import PERSO, BankCardIdentity, BankKeys, CardIdentity, IssuerK
 from sscard.protocol import CardProtocol
 from sscard.records import decode_records, encode_date
 from sscard.session import ApplicationSession
-from sscard.social import SocialSecuritySession
+from sscard.social import SocialSecuritySession, check_profile_algorithm
 from sscard.spec_tables import Lifecycle
 from sscard.tracing import Tracer
 
@@ -133,6 +134,13 @@ def check_keys_fit(data: PersonalisationData, keys: IssuerKeys, bank_keys: BankK
         raise HolderDataError("finance", "bank keys given but no financial data")
     if bank_keys is not None and bank_keys.application != "PBOC":
         raise HolderDataError("bank_keys", f"{bank_keys.application} keys given where the bank's (PBOC) are needed")
+    try:  # a 2.0 card is a 3DES card, a 3.0 card an SM4 one (SSC-KEY-5, SSC-PERSO-5)
+        check_profile_algorithm(data.social.access_profile, keys.algorithm)
+    except ValueError as exc:
+        raise HolderDataError("social.access_profile", str(exc)) from None
+    if bank_keys is not None and bank_keys.algorithm is not Algorithm.TDES:
+        raise HolderDataError("bank_keys", f"{bank_keys.algorithm.value} keys: the financial application is 3DES "
+                                           "(SSC-KEY-5)")
 
 
 def personalise(connection: Connection | CardProtocol, data: PersonalisationData, keys: IssuerKeys, *,
@@ -257,6 +265,8 @@ def personalise_application(session: ApplicationSession[Any], card: Any, *, pin:
     The application must be in PERSONALISATION; nothing here validates holder data (callers do).
     """
     app = session.application
+    if access_profile is not None and session.keys is not None:  # before any APDU: no try spent on wrong keys
+        check_profile_algorithm(access_profile, session.keys.algorithm)
     authenticate_transport_key(session)
     for role in t.KEYS[app]:
         if role != PERSO:

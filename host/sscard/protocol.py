@@ -163,8 +163,9 @@ class SecureMessaging:
             raise CardConnectionError(f"GET CHALLENGE answered {len(response.data)} bytes, asked for {n}")
         return response.data
 
-    def send_mac(self, command: CommandApdu, mac: MacFunction) -> ResponseApdu:
-        challenge = self.get_challenge()
+    def send_mac(self, command: CommandApdu, mac: MacFunction, challenge_length: int | None = None) -> ResponseApdu:
+        """GET CHALLENGE (``challenge_length`` bytes, else the default), then the MAC'd command."""
+        challenge = self.get_challenge(challenge_length)
         return self.inner.send(mac_command(command, challenge, mac))
 
 
@@ -230,9 +231,11 @@ class CardProtocol:
         """Send and return the response data; raise the status word's exception unless 9000."""
         return self._checked(self.transmit(command), command, name)
 
-    def send_mac(self, command: CommandApdu, mac: MacFunction, *, name: str | None = None) -> bytes:
-        """GET CHALLENGE, MAC, send; raise the status word's exception unless 9000."""
-        response = self.secure_messaging.send_mac(command, mac)
+    def send_mac(self, command: CommandApdu, mac: MacFunction, *, name: str | None = None,
+                 challenge_length: int | None = None) -> bytes:
+        """GET CHALLENGE, MAC, send; raise the status word's exception unless 9000. An SM4 card's
+        commands take a 16-byte challenge (``challenge_length``), the IV of one SM4 block (SSC-SM-2)."""
+        response = self.secure_messaging.send_mac(command, mac, challenge_length)
         if response.sw != _SW_OK:
             raise error_for(response.sw, response.data, command=name, ins=command.ins, macd=True)
         return response.data

@@ -114,7 +114,7 @@ class ApplicationSession(Generic[CardT]):
         self._ensure_selected(name)
         return self.protocol.send_mac(self._command(name, data, p1=p1, p2=p2),
                                       lambda mac_data, iv: keys.mac(role, card, mac_data, iv),
-                                      name=_display(name))
+                                      name=_display(name), challenge_length=keys.algorithm.block_size)
 
     def _require_keys(self, what: str) -> CardKeys[CardT]:
         if self.keys is None:
@@ -182,12 +182,13 @@ class ApplicationSession(Generic[CardT]):
         raise NotImplementedError
 
     def external_authenticate(self, role: str) -> None:
-        """EXTERNAL AUTHENTICATE with key ``role``: a fresh 8-byte challenge, enciphered by the key store
-        (SSC-KEY-3). ``PERSO`` (the transport key) needs no card identity."""
+        """EXTERNAL AUTHENTICATE with key ``role``: a fresh challenge of one block of the keys' algorithm
+        (8 bytes 3DES, 16 SM4), enciphered by the key store (SSC-KEY-3, SSC-KEY-5). ``PERSO`` (the transport
+        key) needs no card identity."""
         keys = self._require_keys("EXTERNAL_AUTHENTICATE")
         card: Any = self.card_identity() if role != PERSO else None
         self._ensure_selected("EXTERNAL_AUTHENTICATE")
-        challenge = self.protocol.get_challenge(8)
+        challenge = self.protocol.get_challenge(keys.algorithm.block_size)
         cryptogram = keys.authenticate(role, card, crypto.command_mac_iv(challenge))
         self._send("EXTERNAL_AUTHENTICATE", cryptogram, p1=0x00, p2=t.KEYS[self.application][role].id)
 

@@ -49,7 +49,7 @@ from sscard.session import ApplicationSession, PinStatus
 from sscard.tracing import Tracer
 from sscard_core.layout import Item
 
-__all__ = ["CardInfo", "Holder", "SocialSecuritySession", "social_pin_data"]
+__all__ = ["CardInfo", "Holder", "SocialSecuritySession", "check_profile_algorithm", "social_pin_data"]
 
 _EF05 = t.FILES["EF05"]
 _EF06 = t.FILES["EF06"]
@@ -67,6 +67,17 @@ def social_pin_data(pin: str) -> bytes:
         return crypto.social_pin_bcd(pin)
     except ValueError as exc:
         raise PinFormatError(f"social security PIN: {exc}") from None
+
+
+def check_profile_algorithm(profile: str, algorithm: crypto.Algorithm) -> None:
+    """Raise ValueError unless keys of ``algorithm`` are those of access profile ``profile``: a 2.0 card is a
+    3DES card, a 3.0 card an SM4 one (SSC-KEY-5, SSC-PERSO-5)."""
+    if profile not in t.ACCESS_PROFILES:
+        raise ValueError(f"access profile {profile!r} is not one of {', '.join(t.ACCESS_PROFILES)}")
+    wanted = crypto.Algorithm.SM4 if t.PROFILE_ALGORITHMS[profile] == "SM4" else crypto.Algorithm.TDES
+    if algorithm is not wanted:
+        raise ValueError(f"access profile {profile} needs {t.PROFILE_ALGORITHMS[profile]} keys, these are "
+                         f"{algorithm.value} (SSC-PERSO-5: a card takes only the profile of its algorithm)")
 
 
 @dataclass(frozen=True, repr=False)
@@ -348,7 +359,7 @@ class SocialSecuritySession(ApplicationSession[CardIdentity]):
         """
         keys = self._require_keys("INTERNAL_AUTHENTICATE")
         card = self.card_identity()
-        challenge = os.urandom(8) if challenge is None else challenge
+        challenge = os.urandom(keys.algorithm.block_size) if challenge is None else challenge
         answer = self._send("INTERNAL_AUTHENTICATE", challenge, p1=0x00, p2=t.KEYS[self.application]["IK"].id,
                             le=256)
         if not hmac.compare_digest(answer, keys.authenticate("IK", card, challenge)):
@@ -358,8 +369,7 @@ class SocialSecuritySession(ApplicationSession[CardIdentity]):
     def set_access_profile(self, profile: str) -> None:
         """SET ACCESS PROFILE (PERSONALISATION only): which file access rules the card applies, "2.0" or
         "3.0" (SSC-ACC-1)."""
-        if profile not in t.ACCESS_PROFILES:
-            raise ValueError(f"access profile {profile!r} is not one of {', '.join(t.ACCESS_PROFILES)}")
+        check_profile_algorithm(profile, self._require_keys("SET_ACCESS_PROFILE").algorithm)
         self._send("SET_ACCESS_PROFILE", bytes([t.ACCESS_PROFILES[profile]]))
 
     def update_record(self, file: str, number: int, value: str | bytes | _dt.date) -> None:

@@ -206,6 +206,19 @@ ACCESS_PROFILES: Final[dict[str, int]] = {
     '2.0': 0x20,
     '3.0': 0x30,
 }
+"""SET ACCESS PROFILE codes (SSC-PERSO-5)."""
+
+ALGORITHM_CODES: Final[dict[str, int]] = {
+    '3DES-16': 0x00,
+    'SM4': 0x01,
+}
+"""The SSSE install parameter `algorithm` of each key algorithm (crypto.toml, SSC-KEY-5)."""
+
+PROFILE_ALGORITHMS: Final[dict[str, str]] = {
+    '2.0': '3DES-16',
+    '3.0': 'SM4',
+}
+"""The key algorithm of each access profile: a card takes only its own algorithm's (SSC-PERSO-5)."""
 
 MAC_LENGTH: Final = 4
 CHALLENGE_LENGTHS: Final = (4, 8, 16)
@@ -369,7 +382,8 @@ DATA_OBJECTS: Final[dict[str, int]] = {
 
 INSTALL_FIELDS: Final[dict[str, tuple[InstallField, ...]]] = {
     'SSSE': (
-        InstallField('version', 1, bytes.fromhex('01')),
+        InstallField('version', 1, bytes.fromhex('02')),
+        InstallField('algorithm', 1, None),
         InstallField('perso_key', 16, None),
         InstallField('card_unique', 8, None),
     ),

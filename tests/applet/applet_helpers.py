@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from apdus import build, mac_exchange
+from apdus import build, challenge_iv, mac_exchange
 
 from apdu_spec import load
 from apdu_spec.model import AppProfile, CardProfile
@@ -78,17 +78,19 @@ def mac_command(
     p2: int | None = None,
     n: int = 4,
     corrupt: bool = False,
+    algorithm: crypto.Algorithm = TDES,
 ) -> int:
     """GET CHALLENGE, then the MAC'd command under ``key`` (a wrong MAC when ``corrupt``); its SW."""
     response = mac_exchange(SPEC, app, name, key, card.transmit, data, p1=p1, p2=p2, challenge_length=n,
-                            spoil="flip" if corrupt else None)
+                            spoil="flip" if corrupt else None, algorithm=algorithm)
     return int.from_bytes(response[-2:], "big")
 
 
-def external_authenticate(card: Card, app: str, key_id: int, key: bytes, *, n: int = 8, good: bool = True) -> int:
-    """GET CHALLENGE, then EXTERNAL AUTHENTICATE with key ``key_id``; its SW."""
+def external_authenticate(card: Card, app: str, key_id: int, key: bytes, *, n: int = 8, good: bool = True,
+                          algorithm: crypto.Algorithm = TDES) -> int:
+    """GET CHALLENGE, then EXTERNAL AUTHENTICATE with key ``key_id`` (of the card's ``algorithm``); its SW."""
     ch = challenge(card, n)
-    cryptogram = crypto.tdes_encrypt_ecb(key, crypto.command_mac_iv(ch))
+    cryptogram = crypto.encrypt_ecb(key, challenge_iv(ch, algorithm), algorithm)
     if not good:
         cryptogram = bytes([cryptogram[0] ^ 0xFF]) + cryptogram[1:]
     return sw(card, build(SPEC, app, "EXTERNAL_AUTHENTICATE", cryptogram, p1=0, p2=key_id))
@@ -127,9 +129,9 @@ def personalised_record(app: str, file: str, number: int, profile: CardProfile =
     return record_bytes(app, file, number, dict(ap.data.get(file, {})))
 
 
-def enciphered(key: bytes, data: bytes) -> bytes:
-    return crypto.encipher_data(key, data, TDES)
+def enciphered(key: bytes, data: bytes, algorithm: crypto.Algorithm = TDES) -> bytes:
+    return crypto.encipher_data(key, data, algorithm)
 
 
-def put_key_data(transport: bytes, value: bytes) -> bytes:
-    return enciphered(transport, value) + crypto.key_check_value(value, TDES)
+def put_key_data(transport: bytes, value: bytes, algorithm: crypto.Algorithm = TDES) -> bytes:
+    return enciphered(transport, value, algorithm) + crypto.key_check_value(value, algorithm)

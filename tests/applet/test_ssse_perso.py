@@ -114,9 +114,9 @@ def test_set_access_profile(card_factory):
     assert external_authenticate(card, "SSSE", PERSO_ID, KPERSO) == 0x9000
     for code in ("00", "21", "31", "FF"):
         assert sw(card, "80DA000001" + code) == 0x6A80
+    assert sw(card, "80DA000001" + "30") == 0x6A80  # 3.0 is the SM4 card's profile, this one is 3DES
     assert sw(card, "80DA0000022000") == 0x6700
     assert sw(card, "80DA0100" + "0120") == 0x6A86
-    assert sw(card, "80DA000001" + "30") == 0x9000
     assert sw(card, "80DA000001" + "20") == 0x9000
 
 

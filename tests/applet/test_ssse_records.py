@@ -19,6 +19,7 @@ from applet_helpers import (
 )
 
 from apdu_spec.model import CardProfile
+from sscard import crypto
 
 RK = SSSE.keys["RK"].id
 EF05_ALL = b"".join(personalised_record("SSSE", "EF05", n) for n in range(1, 8))
@@ -132,7 +133,8 @@ def test_profile_3_needs_external_authentication(card_factory):
     assert sw(card, "00A4040006D15600000500") == 0x9000
     assert read(card, 5, 1) == (b"", 0x6982)
     assert sw(card, "00A40300") == 0x9000
-    assert external_authenticate(card, "SSSE", RK, SSSE_KEYS["RK"]) == 0x9000
+    # a 3.0 card is an SM4 card (SSC-KEY-5): its RK is an SM4 key
+    assert external_authenticate(card, "SSSE", RK, SSSE_KEYS["RK"], algorithm=crypto.Algorithm.SM4) == 0x9000
     assert read(card, 5, 7) == (ef05[6], 0x9000)
     assert read(card, 5, 1, mode=5) == (b"".join(ef05), 0x9000)
     assert read(card, 6, 1) == (personalised_record("SSSE", "EF06", 1, profile), 0x9000)

@@ -9,6 +9,7 @@ from typing import Any
 
 from cards import CardFactory
 
+from apdu_spec.model import CardProfile
 from sscard import (
     CardProtocol,
     Connection,
@@ -27,11 +28,20 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 HOLDER_FILE = EXAMPLES / "holder.json"
 ISSUER_KEYS_FILE = EXAMPLES / "issuer-keys.json"
+ISSUER_KEYS_SM4_FILE = EXAMPLES / "issuer-keys-sm4.json"
 BANK_KEYS_FILE = EXAMPLES / "bank-keys.json"
 
 ISSUER_KEYS = SoftwareIssuerKeys.load(ISSUER_KEYS_FILE)
 BANK_KEYS = SoftwareBankKeys.load(BANK_KEYS_FILE)
 HOLDER = load_personalisation_file(HOLDER_FILE)
+
+ISSUER_KEYS_TDES = ISSUER_KEYS  # the 3DES keys by a name the SM4 kinds leave alone (SM4_EXAMPLES)
+# A 3rd-generation card (SM4 keys, access profile 3.0, SSC-KEY-5): the same holder and masters, SM4 key file.
+ISSUER_KEYS_SM4 = SoftwareIssuerKeys.load(ISSUER_KEYS_SM4_FILE)
+HOLDER_SM4 = dataclasses.replace(HOLDER, card=dataclasses.replace(HOLDER.card, spec_version="3.00"),
+                                 social=dataclasses.replace(HOLDER.social, access_profile="3.0"))
+# What the host tests call the example keys and holder, on an SM4 card kind (tests/host/conftest.py swaps them).
+SM4_EXAMPLES = {"ISSUER_KEYS": ISSUER_KEYS_SM4, "HOLDER": HOLDER_SM4, "ISSUER_KEYS_FILE": ISSUER_KEYS_SM4_FILE}
 INITIAL_PIN = HOLDER.social.initial_pin
 FINANCE_PIN = "1234"
 assert HOLDER.finance is not None and HOLDER.finance.initial_pin == FINANCE_PIN
@@ -52,12 +62,18 @@ def personalised_card(card_factory: CardFactory, state: str = "ACTIVE", *, data:
     """A fresh card of the factory's kind, personalised through sscard from ``data`` and the example keys,
     brought to ``state`` (ISSUED / ACTIVE / BLOCKED / TERMINATED) with the library's own commands, then
     power-cycled."""
-    connection = card_factory(state="PERSONALISATION")
-    personalise(connection, data, ISSUER_KEYS, bank_keys=BANK_KEYS if finance else None)
+    if card_factory.sm4 and data is HOLDER:
+        data = HOLDER_SM4
+    # the card's algorithm follows the access profile it is personalised with (SSC-KEY-5, SSC-PERSO-5)
+    sm4 = data.social.access_profile == "3.0"
+    issuer_keys = ISSUER_KEYS_SM4 if sm4 else ISSUER_KEYS
+    connection = card_factory(CardProfile.example(access_profile=data.social.access_profile),
+                              state="PERSONALISATION")
+    personalise(connection, data, issuer_keys, bank_keys=BANK_KEYS if finance else None)
     protocol = CardProtocol.of(connection)
     if finance and state != "TERMINATED":  # CARD BLOCK ends both applications
         _bring(FinanceSession(protocol, keys=BANK_KEYS), finance_state or state)
-    _bring(SocialSecuritySession(protocol, keys=ISSUER_KEYS), state)
+    _bring(SocialSecuritySession(protocol, keys=issuer_keys), state)
     connection.reset()
     return connection
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from cards import CardFactory
-from host_helpers import BANK_KEYS_FILE, HOLDER_FILE, INITIAL_PIN, ISSUER_KEYS, ISSUER_KEYS_FILE
+from host_helpers import BANK_KEYS_FILE, HOLDER_FILE, INITIAL_PIN, ISSUER_KEYS, ISSUER_KEYS_FILE, ISSUER_KEYS_SM4_FILE
 from test_malformed_files import PATHS, SHAPES, Literal, dumps, replaced
 
 from sscard import Connection, KeyBlocked, Lifecycle, SocialSecuritySession
@@ -267,7 +267,7 @@ def test_info_on_a_profile_3_card(card_factory: CardFactory, cli: Cli) -> None:
     assert info["card"]["card_number"] is None and info["card"]["spec_version"] == "3.00"
     code, out, _ = cli("info")
     assert code == 0 and "(restricted)" in out and "give --keys" in out
-    info = cli.json("info", "--keys", KEYS)
+    info = cli.json("info", "--keys", str(ISSUER_KEYS_SM4_FILE))  # a 3.0 card is an SM4 card (SSC-KEY-5)
     assert info["restricted"] == [] and info["holder"]["name"] == "张三"
 
 

@@ -17,8 +17,11 @@ from host_helpers import (
     BANK_KEYS_FILE,
     HOLDER,
     HOLDER_FILE,
+    HOLDER_SM4,
     ISSUER_KEYS,
     ISSUER_KEYS_FILE,
+    ISSUER_KEYS_SM4,
+    ISSUER_KEYS_TDES,
     personalised_card,
     with_holder,
 )
@@ -33,11 +36,13 @@ from sscard import (
     SoftwareBankKeys,
     SoftwareIssuerKeys,
     WrongCardState,
+    crypto,
     load_personalisation_file,
     personalise,
 )
 from sscard import spec_tables as t
 from sscard.holder import gb11643_check_character, parse_personalisation_data
+from sscard.keys import parse_key_file
 from sscard.personalisation import TransportKeyRefused
 
 RAW = json.loads(HOLDER_FILE.read_text(encoding="utf-8"))
@@ -202,6 +207,37 @@ def _nothing_written(connection: Connection, tracer: RecordingTracer) -> None:
     assert session.lifecycle(refresh=True) is Lifecycle.PERSONALISATION
     assert session.read_holder().social_security_number == ""
     assert FinanceSession(connection).lifecycle(refresh=True) is Lifecycle.PERSONALISATION
+
+
+@pytest.mark.clause("SSC-PERSO-5", "SSC-KEY-5")
+@pytest.mark.parametrize("profile", ["2.0", "3.0"])
+def test_keys_of_the_other_algorithm_are_refused_before_any_apdu(card_factory: CardFactory, profile: str) -> None:
+    """A 2.0 card is a 3DES card, a 3.0 card an SM4 one: keys of the other algorithm are refused before the
+    first APDU, so no transport key try is spent on them."""
+    data = dataclasses.replace(HOLDER_SM4, card=dataclasses.replace(HOLDER_SM4.card, spec_version=profile + "0"),
+                               social=dataclasses.replace(HOLDER_SM4.social, access_profile=profile))
+    keys = ISSUER_KEYS_TDES if profile == "3.0" else ISSUER_KEYS_SM4
+    connection = card_factory(state="PERSONALISATION")
+    tracer = RecordingTracer()
+    with pytest.raises(HolderDataError) as err:
+        personalise(connection, data, keys, bank_keys=BANK_KEYS, tracers=[tracer])
+    assert err.value.field == "social.access_profile" and f"access profile {profile} needs" in str(err.value)
+    assert tracer.entries == []
+    with pytest.raises(HolderDataError) as bank:
+        personalise(connection, HOLDER_SM4, ISSUER_KEYS_SM4, bank_keys=_sm4_bank_keys(), tracers=[tracer])
+    assert bank.value.field == "bank_keys" and "financial application is 3DES" in str(bank.value)
+    assert tracer.entries == []
+
+
+def _sm4_bank_keys() -> SoftwareBankKeys:
+    """The example bank keys declared SM4 (their check values recomputed): keys no financial application takes."""
+    raw = json.loads(BANK_KEYS_FILE.read_text(encoding="utf-8"))
+    raw["algorithm"] = "SM4"
+    for entry in [raw["transport_key"], *raw["master_keys"].values()]:
+        entry["kcv"] = crypto.key_check_value(bytes.fromhex(entry["value"]), crypto.Algorithm.SM4).hex().upper()
+    keys = parse_key_file(raw, source="bank-keys-sm4")
+    assert isinstance(keys, SoftwareBankKeys)
+    return keys
 
 
 @pytest.mark.clause("SSC-PERSO-2", "SSC-KEY-3")

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import pytest
 from cards import CardFactory
-from host_helpers import BANK_KEYS, HOLDER, INITIAL_PIN, ISSUER_KEYS, personalised_card
+from host_helpers import BANK_KEYS, HOLDER, INITIAL_PIN, ISSUER_KEYS, ISSUER_KEYS_SM4, personalised_card
 
 from sscard import (
     CardProtocol,
@@ -38,12 +38,14 @@ def _wrong(mac: MacFunction) -> MacFunction:
     return lambda data, iv: bytes(b ^ 0xFF for b in mac(data, iv))
 
 
-def _social(card_factory: CardFactory, state: str = "ACTIVE", profile: str = "2.0") -> SocialSecuritySession:
+def _social(card_factory: CardFactory, state: str = "ACTIVE", profile: str | None = None) -> SocialSecuritySession:
+    """A personalised social application with the access profile of the kind's cards, or ``profile``."""
+    profile = profile or ("3.0" if card_factory.sm4 else "2.0")
     version = {"2.0": "2.00", "3.0": "3.00"}[profile]
     data = dataclasses.replace(HOLDER, social=dataclasses.replace(HOLDER.social, access_profile=profile),
                                card=dataclasses.replace(HOLDER.card, spec_version=version))
     return SocialSecuritySession(CardProtocol(personalised_card(card_factory, state, data=data, finance=False)),
-                                 keys=ISSUER_KEYS)
+                                 keys=ISSUER_KEYS_SM4 if profile == "3.0" else ISSUER_KEYS)  # SSC-KEY-5
 
 
 def _send(session: SocialSecuritySession | FinanceSession, name: str, mac: MacFunction, *, p2: int | None = None,
@@ -58,7 +60,9 @@ def _send(session: SocialSecuritySession | FinanceSession, name: str, mac: MacFu
 
 def _issuer_mac(session: SocialSecuritySession, role: str) -> MacFunction:
     card = session.card_identity()
-    return lambda data, iv: ISSUER_KEYS.mac(role, card, data, iv)
+    keys = session.keys
+    assert keys is not None
+    return lambda data, iv: keys.mac(role, card, data, iv)
 
 
 # A harmless command MAC'd under each SSSE MAC key, in ACTIVE: the MAINT one goes BLOCKED -> ACTIVE.
@@ -176,7 +180,8 @@ def test_read_key_locked_by_garbage_comes_back_with_the_issuer(card_factory: Car
     assert limit is not None
     for left in range(limit - 1, -1, -1):
         protocol.get_challenge(8)
-        sw = protocol.transmit(command("SSSE", "EXTERNAL_AUTHENTICATE", bytes(8), p1=0, p2=0x02)).sw
+        garbage = bytes(16)  # one SM4 block: a 3.0 card is an SM4 card (SSC-KEY-5)
+        sw = protocol.transmit(command("SSSE", "EXTERNAL_AUTHENTICATE", garbage, p1=0, p2=0x02)).sw
         assert sw == 0x63C0 | left
     with pytest.raises(KeyBlocked):
         session.external_authenticate("RK")
@@ -210,7 +215,8 @@ def test_the_access_profile_sets_the_challenge_length(card_factory: CardFactory,
     card = session.card_identity()
     session.select()
     challenge = session.protocol.get_challenge(length)
-    cryptogram = ISSUER_KEYS.authenticate("RK", card, command_mac_iv(challenge))
+    assert session.keys is not None
+    cryptogram = session.keys.authenticate("RK", card, command_mac_iv(challenge))
     result = session.protocol.transmit(command("SSSE", "EXTERNAL_AUTHENTICATE", cryptogram, p1=0, p2=0x02)).sw
     assert result == sw
     if sw == 0x6984:  # refused before any check of the cryptogram: no try spent, the key still works

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 from cards import CardFactory
-from host_helpers import HOLDER, INITIAL_PIN, ISSUER_KEYS, personalised_card, with_holder
+from host_helpers import HOLDER, INITIAL_PIN, ISSUER_KEYS, ISSUER_KEYS_SM4, personalised_card, with_holder
 
 from apdu_spec.model import CardProfile
 from sscard import (
@@ -179,7 +179,7 @@ def test_profile_3_needs_external_authentication(card_factory: CardFactory) -> N
                                social=dataclasses.replace(HOLDER.social, access_profile="3.0"))
     connection = personalised_card(card_factory, "ACTIVE", data=data, finance=False)
     tracer = RecordingTracer()
-    session = SocialSecuritySession(connection, keys=ISSUER_KEYS, tracers=[tracer])
+    session = SocialSecuritySession(connection, keys=ISSUER_KEYS_SM4, tracers=[tracer])  # 3.0: SM4 (SSC-KEY-5)
     info = session.read_card_info()
     assert info.card_number is None and info.spec_version == "3.00"
     with pytest.raises(SecurityConditionNotSatisfied) as err:

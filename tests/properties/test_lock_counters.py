@@ -1,7 +1,8 @@
 """Property-based check of the lock counters: the applet and the reference model agree on every
 status word, every try counter and every lifecycle state over any sequence of operations: PINs, the
 external authentication key, the MAC keys' failure counters and their reset by the issuer, on cards of
-both access profiles (whose challenge lengths differ).
+both access profiles (whose challenge lengths differ) and so of both algorithms: a 3.0 card is an SM4 card,
+whose MACs, cryptograms and enciphered PINs are SM4 ones (SSC-KEY-5). The SM4 card kinds run 3.0 cards only.
 
 A hypothesis state machine drives a fresh personalised card and a model of the same profile in
 lock-step (tests/properties/twin.py). Budgets: the default profile fits CI; set
@@ -13,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from apdus import build
+from apdus import build, challenge_iv
 from cards import CardFactory, personalised_model
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -52,7 +53,8 @@ MAC_KEY = {(app, name): SPEC.applications[app].commands[name].sm_key for app in 
 # RESET KEY COUNTER forms (SSC-KEY-6): (command, P1-P2) of every key the SSSE can reset.
 RESETS = [(c.name, p) for c in SPEC.applications["SSSE"].commands.values() if c.action == "reset_key_counter"
           for p in c.p1p2 or ()]
-CHALLENGE_LENGTHS = st.sampled_from([4, 8, 8])
+# 16 is an SM4 card's challenge (GET CHALLENGE Le 10); a 3DES card refuses it, and the model with it
+CHALLENGE_LENGTHS = st.sampled_from([4, 8, 8, 16])
 
 
 
@@ -69,6 +71,8 @@ class LockCounters(RuleBasedStateMachine):
 
     @initialize(access_profile=st.sampled_from(["2.0", "3.0"]))
     def fresh_card(self, access_profile: str) -> None:
+        if self.factory.sm4:
+            access_profile = "3.0"
         self.profile = profile = CardProfile.example(access_profile=access_profile)
         model = personalised_model(profile, spec=SPEC)
         self.twin = Twin(model, self.factory(profile), self.factory.kind)
@@ -83,6 +87,10 @@ class LockCounters(RuleBasedStateMachine):
         # few open handles, and a long run makes thousands).
         if hasattr(self, "twin"):
             self.twin.card.close()
+
+    def _alg(self, app: str) -> crypto.Algorithm:
+        """The algorithm of ``app``'s keys on this card (SSC-KEY-5): the financial application is 3DES."""
+        return crypto.Algorithm.SM4 if app == "SSSE" and self.profile.ssse.algorithm == "SM4" else crypto.Algorithm.TDES
 
     def _tries(self) -> dict[str, int]:
         return {app: self.model.pin_tries(app) for app in self.model.applications}
@@ -160,13 +168,13 @@ class LockCounters(RuleBasedStateMachine):
         payload = b""
         if name == "RELOAD_PIN":
             if app == "SSSE":
-                payload = crypto.encipher_data(key_set["RELOAD"], social_pin_data(new), crypto.Algorithm.TDES)
+                payload = crypto.encipher_data(key_set["RELOAD"], social_pin_data(new), self._alg(app))
             else:
-                payload = crypto.encipher_data(key_set["ENC"], finance_pin_block(new), crypto.Algorithm.TDES)
+                payload = crypto.encipher_data(key_set["ENC"], finance_pin_block(new), self._alg(app))
         role = MAC_KEY[(app, name)]
         assert role is not None
         sw = self.twin.send_built(mac_command(app, name, key_set[role], payload, spoil=spoil,
-                                              challenge_length=challenge_length))
+                                              challenge_length=challenge_length, algorithm=self._alg(app)))
         if sw == 0x9000 and name == "RELOAD_PIN":
             self.pins[app] = new
 
@@ -180,7 +188,8 @@ class LockCounters(RuleBasedStateMachine):
         role = MAC_KEY[(app, name)]
         assert role is not None
         for _ in range(count):
-            self.twin.send_built(mac_command(app, name, self._keys(app, "right")[role], spoil="flip"))
+            self.twin.send_built(mac_command(app, name, self._keys(app, "right")[role], spoil="flip",
+                                             algorithm=self._alg(app)))
 
     @precondition(lambda self: self.selected == "SSSE")
     @rule(reset=st.sampled_from(RESETS), keys=KEY_CHOICE, challenge_length=CHALLENGE_LENGTHS)
@@ -190,18 +199,19 @@ class LockCounters(RuleBasedStateMachine):
         role = SPEC.applications["SSSE"].commands[name].sm_key
         assert role is not None
         self.twin.send_built(mac_command("SSSE", name, self._keys("SSSE", keys)[role], p1p2=p1p2,
-                                         challenge_length=challenge_length))
+                                         challenge_length=challenge_length, algorithm=self._alg("SSSE")))
 
     @precondition(lambda self: self.selected == "SSSE")
     @rule(right=st.booleans(), challenge_length=CHALLENGE_LENGTHS)
     def external_authenticate(self, right: bool, challenge_length: int) -> None:
         """EXTERNAL AUTHENTICATE with RK: garbage spends its tries (SSC-KEY-3); a 3.0 card wants 8 bytes."""
         key = self._keys("SSSE", "right" if right else "wrong")["RK"]
+        algorithm = self._alg("SSSE")
 
         def make(transmit: Callable[[bytes], bytes]) -> bytes:
             response = transmit(build(SPEC, "SSSE", "GET_CHALLENGE", le=challenge_length))
-            challenge = response[:-2] if len(response) > 2 else bytes(challenge_length)
-            cryptogram = crypto.tdes_encrypt_ecb(key, crypto.command_mac_iv(challenge))
+            challenge = response[:-2] if len(response) > 2 else bytes(min(challenge_length, algorithm.block_size))
+            cryptogram = crypto.encrypt_ecb(key, challenge_iv(challenge, algorithm), algorithm)
             return build(SPEC, "SSSE", "EXTERNAL_AUTHENTICATE", cryptogram, p1=0, p2=0x02)
 
         self.twin.send_built(make)
@@ -225,7 +235,9 @@ class LockCounters(RuleBasedStateMachine):
         key = self._keys(app, "right")["MAINT"]
         cmd = SPEC.applications[app].commands["APPLICATION_UNBLOCK"]
         header = bytes([cmd.cla, cmd.ins, 0, 0, 4])
-        self.twin.send(header + crypto.retail_mac(key, header, crypto.command_mac_iv(challenges["c"]))[:4])
+        algorithm = self._alg(app)
+        iv = challenge_iv(challenges["c"], algorithm)
+        self.twin.send(header + crypto.compute_mac(key, header, algorithm, iv)[:4])
 
     @precondition(lambda self: self.selected is not None)
     @rule()
@@ -234,7 +246,8 @@ class LockCounters(RuleBasedStateMachine):
         app = self.selected
         assert app is not None
         sent: dict[str, bytes] = {}
-        make = mac_command(app, "PIN_UNBLOCK", self._keys(app, "right")[MAC_KEY[(app, "PIN_UNBLOCK")] or "MAINT"])
+        make = mac_command(app, "PIN_UNBLOCK", self._keys(app, "right")[MAC_KEY[(app, "PIN_UNBLOCK")] or "MAINT"],
+                           algorithm=self._alg(app))
 
         def remember(transmit: Callable[[bytes], bytes]) -> bytes:
             apdu = make(transmit)

@@ -18,6 +18,7 @@ from test_bad_input import check_one
 from twin import PROFILE, SPEC, social_pin_data, sw_of
 
 from apdu_spec.model import CardProfile
+from sscard import crypto
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,8 @@ def session_after(transmit: Transmit, session: str, apdu: str) -> list[str]:
         run(transmit, build(SPEC, "SSSE", "VERIFY", social_pin_data(PROFILE.ssse.pin)))
         reads = ["00B2012C00"]  # DF04/EF05 record 1: PIN verified and DF04 still current
     else:
-        external_authenticate(SPEC, "SSSE", "RK", PROFILE_30.ssse.keys["RK"], transmit)
+        # a 3.0 card is an SM4 card (SSC-KEY-5)
+        external_authenticate(SPEC, "SSSE", "RK", PROFILE_30.ssse.keys["RK"], transmit, crypto.Algorithm.SM4)
         reads = ["00B2013400", "00B2072C00"]  # EF06 and EF05 record 7 need RK on a 3.0 card
     answers = [f"{sw_of(transmit(bytes.fromhex(apdu))):04X}"]
     answers += [transmit(bytes.fromhex(r)).hex().upper() for r in reads]

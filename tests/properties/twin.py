@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from apdus import build
+from apdus import build, challenge_iv
 
 from apdu_spec import load
 from apdu_spec.model import CardModel, CardProfile
@@ -97,17 +97,19 @@ class Twin:
 
 
 def mac_command(app: str, name: str, key: bytes, data: bytes = b"", *, spoil: str | None = None,
-                challenge_length: int = 8, p1p2: int | None = None) -> Callable[[Callable[[bytes], bytes]], bytes]:
-    """GET CHALLENGE then the MAC'd command ``name`` (P1-P2 ``p1p2``, else the command's first);
-    ``spoil`` makes the MAC wrong ("flip") or short ("truncate")."""
+                challenge_length: int = 8, p1p2: int | None = None,
+                algorithm: crypto.Algorithm = crypto.Algorithm.TDES) -> Callable[[Callable[[bytes], bytes]], bytes]:
+    """GET CHALLENGE then the MAC'd command ``name`` (P1-P2 ``p1p2``, else the command's first) with the MAC
+    of the card's ``algorithm`` (SSC-KEY-5); ``spoil`` makes the MAC wrong ("flip") or short ("truncate")."""
 
     def make(transmit: Callable[[bytes], bytes]) -> bytes:
         response = transmit(build(SPEC, app, "GET_CHALLENGE", le=challenge_length))
-        challenge = response[:-2] if sw_of(response) == 0x9000 else bytes(challenge_length)
+        # no challenge (a 3DES card refuses 16 bytes): the card must refuse the command anyway
+        challenge = response[:-2] if sw_of(response) == 0x9000 else bytes(min(challenge_length, algorithm.block_size))
         cmd = SPEC.applications[app].commands[name]
         params = p1p2 if p1p2 is not None else cmd.p1p2[0] if cmd.p1p2 else 0
         header = bytes([cmd.cla, cmd.ins, params >> 8, params & 0xFF, len(data) + 4])
-        mac = crypto.retail_mac(key, header + data, crypto.command_mac_iv(challenge))[:4]
+        mac = crypto.compute_mac(key, header + data, algorithm, challenge_iv(challenge, algorithm))[:4]
         if spoil == "flip":
             mac = bytes([mac[0] ^ 1]) + mac[1:]
         if spoil == "truncate":

@@ -9,6 +9,7 @@ from spec_helpers import mac_command, select, sender
 
 from apdu_spec import Spec
 from apdu_spec.model import CardModel, CardProfile
+from sscard_core import crypto
 
 SSSE_AID = "7378312E73682EC9E7BBE1B1A3D5CF"
 PBOC_AID = "A000000333010101"
@@ -251,7 +252,7 @@ def test_profile_3_needs_external_authentication(spec: Spec) -> None:
     assert send("00B2013400")[1] == 0x6982
     from apdus import external_authenticate
 
-    external_authenticate(spec, "SSSE", "RK", card.profile.ssse.keys["RK"], card.transmit)
+    external_authenticate(spec, "SSSE", "RK", card.profile.ssse.keys["RK"], card.transmit, crypto.Algorithm.SM4)
     assert send("00B2072C00")[1] == 0x9000 and send("00B2013400")[1] == 0x9000
 
 

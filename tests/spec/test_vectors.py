@@ -43,14 +43,14 @@ def test_vector_through_host_crypto(vector: object) -> None:
 MODEL_VECTORS = [v for v in VECTORS if v.model is not None]
 
 
-@pytest.mark.clause("SSC-SM-2", "SSC-SM-3", "SSC-KEY-3", "SSC-KEY-4", "SSC-PIN-9", "SSC-SM-5")
+@pytest.mark.clause("SSC-SM-2", "SSC-SM-3", "SSC-KEY-3", "SSC-KEY-4", "SSC-PIN-9", "SSC-SM-5", "SSC-KEY-5")
 @pytest.mark.parametrize("vector", MODEL_VECTORS, ids=[v.id for v in MODEL_VECTORS])
 def test_vector_through_model(vector: object, spec: Spec) -> None:
     from apdu_spec.schema import Vector
 
     assert isinstance(vector, Vector) and vector.model is not None
     m = vector.model
-    base = CardProfile.example()
+    base = CardProfile.example(access_profile=m.access_profile or "2.0")  # 3.0: an SM4 card (SSC-KEY-5)
     app_profile = base.ssse if m.application == "SSSE" else base.pboc
     assert app_profile is not None
     app_profile = replace(app_profile, keys={**app_profile.keys, **m.keys})

@@ -96,6 +96,10 @@ public interface CommonConstants {
     byte LC_BLOCKED = (byte) 0x06;
     byte LC_TERMINATED = (byte) 0x0C;
 
+    // ---- key algorithms (crypto.toml install_code: the SSSE install parameter `algorithm`, SSC-KEY-5)
+    byte ALGORITHM_3DES_16 = (byte) 0x00;
+    byte ALGORITHM_SM4 = (byte) 0x01;
+
     // ---- access profiles (SET ACCESS PROFILE data)
     byte PROFILE_2_0 = (byte) 0x20;
     byte PROFILE_3_0 = (byte) 0x30;
@@ -148,7 +152,9 @@ public interface CommonConstants {
     byte CMD_ACCESS = (byte) 19;
     byte CMD_ACCESS_KEY = (byte) 20;
     byte CMD_NEXT_STATE = (byte) 21;
-    byte CMD_ENTRY_SIZE = (byte) 22;
+    byte CMD_DATA_SM4 = (byte) 22;
+    byte CMD_LE_SM4 = (byte) 25;
+    byte CMD_ENTRY_SIZE = (byte) 28;
     byte CMD_FLAG_SM = (byte) 0x01;
     byte CMD_FLAG_CHALLENGE = (byte) 0x02;
     byte CMD_FLAG_FILE_READ = (byte) 0x04;
@@ -161,7 +167,8 @@ public interface CommonConstants {
     byte PARAM_RANGE = (byte) 0x02;
     byte PARAM_SFI_MODES = (byte) 0x03;
     byte PARAM_P1P2 = (byte) 0x04;
-    // DATA: kind, a, b. VALUES: a = offset in CMD_VALUES, b = count; RANGE: a..b
+    // DATA: kind, a, b. VALUES: a = offset in CMD_VALUES, b = count; RANGE: a..b. DATA_SM4, LE_SM4: the same
+    // on a card whose algorithm is SM4 (SSC-KEY-5)
     byte LEN_VALUES = (byte) 0x01;
     byte LEN_RANGE = (byte) 0x02;
     // LE: kind, a, b. NONE: Le ignored; COMPUTED: 00, absent or exact else 6CXX; VALUES: as DATA

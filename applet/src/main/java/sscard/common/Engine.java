@@ -34,6 +34,8 @@ public final class Engine implements CommonConstants {
     private final KeyStore keys;
     private final PinGuard pin;
     private final FileSystem fs;
+    /** ALGORITHM_* of every key, fixed at installation (SSC-KEY-5). */
+    private final byte algorithm;
 
     /** LC_BIT_* of the application's lifecycle state (SSC-LC-1). */
     private byte lifecycle;
@@ -47,25 +49,31 @@ public final class Engine implements CommonConstants {
      * padding; the personalisation key and the card-unique bytes from the install parameters,
      * SSC-PERSO-1). Allocates everything the application will ever use.
      *
-     * @throws SystemException ILLEGAL_VALUE for applet data of another version or length
+     * @throws SystemException ILLEGAL_VALUE for applet data of another version or length, or an
+     *     unknown algorithm
      */
     public Engine(Tables tables, byte[] bArray, short bOffset, byte bLength) {
         t = tables;
         commands = tables.commands;
+        short data = InstallParams.appletDataOffset(bArray, bOffset, bLength);
+        if (data >= 0 && (InstallParams.appletDataLength(bArray, data) != tables.installLength
+                || bArray[data] != tables.installVersion)) {
+            SystemException.throwIt(SystemException.ILLEGAL_VALUE);
+        }
+        // the card's algorithm (SSC-KEY-5): 3DES without applet data or an algorithm field
+        algorithm = data >= 0 && tables.installAlgorithmOffset >= 0
+                ? bArray[(short) (data + tables.installAlgorithmOffset)] : ALGORITHM_3DES_16;
+        if (algorithm != ALGORITHM_3DES_16 && algorithm != ALGORITHM_SM4) {
+            SystemException.throwIt(SystemException.ILLEGAL_VALUE);
+        }
         transients = new Transients();
-        sm = new SecureMessaging(transients);
+        sm = new SecureMessaging(transients, KeyStore.rows(tables.keys), algorithm);
         keys = new KeyStore(tables.keys, transients, sm);
         pin = new PinGuard(transients, sm);
         fs = new FileSystem(tables);
         lifecycle = LC_BIT_INITIAL;
-
-        short data = InstallParams.appletDataOffset(bArray, bOffset, bLength);
         if (data < 0) {
             return; // no applet data: no personalisation key, so nothing can be personalised
-        }
-        if (InstallParams.appletDataLength(bArray, data) != tables.installLength
-                || bArray[data] != tables.installVersion) {
-            SystemException.throwIt(SystemException.ILLEGAL_VALUE);
         }
         short row = keys.installRow();
         if (row >= 0) {
@@ -146,11 +154,13 @@ public final class Engine implements CommonConstants {
         byte p1 = buf[ISO7816.OFFSET_P1];
         byte p2 = buf[ISO7816.OFFSET_P2];
         byte flags = commands[(short) (row + CMD_FLAGS)];
-        // step 6: data length (MAC included) and Le
-        if (!inList(row, CMD_DATA, LEN_RANGE, length)) {
+        // step 6: data length (MAC included) and Le, those of the card's algorithm (SSC-KEY-5)
+        boolean sm4 = sm.isSm4();
+        if (!inList(row, sm4 ? CMD_DATA_SM4 : CMD_DATA, LEN_RANGE, length)) {
             ISOException.throwIt(SW_WRONG_LENGTH);
         }
-        if (commands[(short) (row + CMD_LE)] == LE_VALUES && !inList(row, CMD_LE, (byte) -1, ne(apdu))) {
+        byte leColumn = sm4 ? CMD_LE_SM4 : CMD_LE;
+        if (commands[(short) (row + leColumn)] == LE_VALUES && !inList(row, leColumn, (byte) -1, ne(apdu))) {
             ISOException.throwIt(SW_WRONG_LENGTH);
         }
         // step 7: challenge (SSC-SM-7), MAC and its failure counter (SSC-SM-3, SSC-SM-6)
@@ -567,7 +577,7 @@ public final class Engine implements CommonConstants {
 
     /** RELOAD PIN (SSC-PIN-9): the new PIN, enciphered, in the application's PIN format. */
     private void reloadPin(short row, byte[] buf, short length) {
-        short ld = sm.decipher(keys.key(encipherKey(row)), buf, CDATA, length);
+        short ld = sm.decipher(encipherKey(row), buf, CDATA, length);
         byte[] ram = transients.ram;
         PinFormat.parse(t.pinFormat, ram, (short) (Transients.SCRATCH_PLAIN + 1), ld, ram, Transients.SCRATCH_PIN);
         pin.replace(Transients.SCRATCH_PIN, (byte) 0);
@@ -582,12 +592,12 @@ public final class Engine implements CommonConstants {
         return n;
     }
 
-    /** INTERNAL AUTHENTICATE (SSC-KEY-4): the terminal's 8 bytes enciphered under key P2. */
+    /** INTERNAL AUTHENTICATE (SSC-KEY-4): the terminal's block enciphered under key P2. */
     private short internalAuthenticate(byte[] buf, byte p2) {
         short row = keys.rowFor(p2, USAGE_INTERNAL_AUTHENTICATE, lifecycle);
         byte[] ram = transients.ram;
-        sm.encipherBlock(keys.key(row), buf, CDATA, ram, Transients.SCRATCH_BLOCK_OUT);
-        return Util.arrayCopyNonAtomic(ram, Transients.SCRATCH_BLOCK_OUT, buf, (short) 0, (short) 8);
+        short n = sm.encipherBlock(row, buf, CDATA, ram, Transients.SCRATCH_BLOCK_OUT);
+        return Util.arrayCopyNonAtomic(ram, Transients.SCRATCH_BLOCK_OUT, buf, (short) 0, n);
     }
 
     /**
@@ -630,7 +640,7 @@ public final class Engine implements CommonConstants {
             ISOException.throwIt(SW_REF_DATA_NOT_FOUND);
         }
         short cryptogram = (short) (length - KCV_LENGTH);
-        short ld = sm.decipher(keys.key(encipherKey(row)), buf, CDATA, cryptogram);
+        short ld = sm.decipher(encipherKey(row), buf, CDATA, cryptogram);
         short value = (short) (Transients.SCRATCH_PLAIN + 1);
         if (ld != KEY_LENGTH || !sm.checkValueMatches(transients.ram, value, buf, (short) (CDATA + cryptogram))) {
             ISOException.throwIt(SW_WRONG_DATA);
@@ -644,16 +654,16 @@ public final class Engine implements CommonConstants {
         if (limit < 1 || limit > 15) {
             ISOException.throwIt(SW_WRONG_DATA);
         }
-        short ld = sm.decipher(keys.key(encipherKey(row)), buf, (short) (CDATA + 1), (short) (length - 1));
+        short ld = sm.decipher(encipherKey(row), buf, (short) (CDATA + 1), (short) (length - 1));
         byte[] ram = transients.ram;
         PinFormat.parseBcd(ram, (short) (Transients.SCRATCH_PLAIN + 1), ld, ram, Transients.SCRATCH_PIN);
         pin.replace(Transients.SCRATCH_PIN, limit);
     }
 
-    /** SET ACCESS PROFILE (SSC-PERSO-5). */
+    /** SET ACCESS PROFILE (SSC-PERSO-5): a known profile of the card's algorithm. */
     private void setAccessProfile(byte[] buf) {
         for (short i = 0; i < (short) t.profiles.length; i++) {
-            if (t.profiles[i] == buf[CDATA]) {
+            if (t.profiles[i] == buf[CDATA] && t.profileAlgorithms[i] == algorithm) {
                 accessVariant = (byte) (i + 1);
                 return;
             }

@@ -2,20 +2,18 @@ package sscard.common;
 
 import javacard.framework.ISOException;
 import javacard.framework.JCSystem;
-import javacard.security.DESKey;
-import javacard.security.KeyBuilder;
 
 /**
- * The application keys (KEYS table: id, usage, try limit, states; SSC-KEY-*, SSC-PERSO-3): one
- * double-length 3DES {@link DESKey} per row, allocated at installation and loaded by the install
- * parameters or PUT KEY, with a persistent try counter for the keys that authenticate the terminal
+ * The application keys (KEYS table: id, usage, try limit, states; SSC-KEY-*, SSC-PERSO-3): one key
+ * of the card's algorithm per row, held by {@link SecureMessaging} (allocated at installation) and
+ * loaded by the install parameters or PUT KEY, with a persistent try counter for the keys that authenticate the terminal
  * (lifecycle.toml [retry_machines.key]). Which keys the terminal authenticated with in this session
  * is session state ({@link Transients}).
  */
 public final class KeyStore implements CommonConstants {
 
     private final byte[] table;
-    private final DESKey[] keys;
+    private final short rows;
     private final byte[] tries;
     private final byte[] versions;
     private final Transients transients;
@@ -25,26 +23,23 @@ public final class KeyStore implements CommonConstants {
         this.table = table;
         this.transients = transients;
         this.sm = sm;
-        short rows = (short) (table.length / KEYS_ENTRY_SIZE);
-        keys = new DESKey[rows];
+        rows = rows(table);
         tries = new byte[rows];
         versions = new byte[rows];
-        for (short i = 0; i < rows; i++) {
-            keys[i] = (DESKey) KeyBuilder.buildKey(KeyBuilder.TYPE_DES, KeyBuilder.LENGTH_DES3_2KEY, false);
-        }
     }
 
     private byte column(short row, byte column) {
         return table[(short) (row * KEYS_ENTRY_SIZE + column)];
     }
 
-    public short rows() {
-        return (short) keys.length;
+    /** The number of keys of a KEYS table. */
+    public static short rows(byte[] table) {
+        return (short) (table.length / KEYS_ENTRY_SIZE);
     }
 
     /** The row of key {@code id}, or -1. */
     public short rowById(byte id) {
-        for (short row = 0; row < (short) keys.length; row++) {
+        for (short row = 0; row < rows; row++) {
             if (column(row, KEYS_ID) == id) {
                 return row;
             }
@@ -54,7 +49,7 @@ public final class KeyStore implements CommonConstants {
 
     /** The row of the key installation loads (KEYS_FLAG_INSTALL), or -1. */
     public short installRow() {
-        for (short row = 0; row < (short) keys.length; row++) {
+        for (short row = 0; row < rows; row++) {
             if ((column(row, KEYS_FLAGS) & KEYS_FLAG_INSTALL) != 0) {
                 return row;
             }
@@ -63,17 +58,13 @@ public final class KeyStore implements CommonConstants {
     }
 
     public boolean isLoaded(short row) {
-        return keys[row].isInitialized();
-    }
-
-    public DESKey key(short row) {
-        return keys[row];
+        return sm.isLoaded(row);
     }
 
     /** Whether every key flagged required is loaded (END PERSONALISATION, SSC-LC-3). */
     public boolean requiredLoaded() {
-        for (short row = 0; row < (short) keys.length; row++) {
-            if ((column(row, KEYS_FLAGS) & KEYS_FLAG_REQUIRED) != 0 && !keys[row].isInitialized()) {
+        for (short row = 0; row < rows; row++) {
+            if ((column(row, KEYS_FLAGS) & KEYS_FLAG_REQUIRED) != 0 && !sm.isLoaded(row)) {
                 return false;
             }
         }
@@ -88,7 +79,7 @@ public final class KeyStore implements CommonConstants {
      */
     public short rowFor(byte id, byte usage, byte state) {
         short row = rowById(id);
-        if (row < 0 || (column(row, KEYS_USAGE) & usage) == 0 || !keys[row].isInitialized()) {
+        if (row < 0 || (column(row, KEYS_USAGE) & usage) == 0 || !sm.isLoaded(row)) {
             ISOException.throwIt(SW_REF_DATA_NOT_FOUND);
         }
         if ((column(row, KEYS_STATES) & state) == 0) {
@@ -103,7 +94,7 @@ public final class KeyStore implements CommonConstants {
      */
     public void load(short row, byte[] value, short off, byte version) {
         boolean own = Atomic.begin();
-        keys[row].setKey(value, off);
+        sm.setKey(row, value, off);
         versions[row] = version;
         tries[row] = column(row, KEYS_TRY_LIMIT);
         Atomic.commit(own);
@@ -117,7 +108,7 @@ public final class KeyStore implements CommonConstants {
      * @throws ISOException 6A88 the key is not loaded
      */
     public void resetCounter(short row) {
-        if (row < 0 || !keys[row].isInitialized()) {
+        if (row < 0 || !sm.isLoaded(row)) {
             ISOException.throwIt(SW_REF_DATA_NOT_FOUND);
         }
         boolean own = Atomic.begin();
@@ -140,7 +131,7 @@ public final class KeyStore implements CommonConstants {
         JCSystem.beginTransaction();
         tries[row]--;
         JCSystem.commitTransaction();
-        if (!sm.verifyMac(keys[row], buf, length)) {
+        if (!sm.verifyMac(row, buf, length)) {
             ISOException.throwIt(SW_SM_INCORRECT);
         }
         JCSystem.beginTransaction();
@@ -149,7 +140,7 @@ public final class KeyStore implements CommonConstants {
     }
 
     /**
-     * EXTERNAL AUTHENTICATE with key {@code row}: the cryptogram at {@code buf[off..off+8)} must be
+     * EXTERNAL AUTHENTICATE with key {@code row}: the one-block cryptogram at {@code buf[off..]} must be
      * this command's challenge-IV block enciphered under the key (SSC-KEY-3). Spends a try before
      * comparing; a match puts the counter back to the limit and authenticates the key for the
      * session.
@@ -163,7 +154,7 @@ public final class KeyStore implements CommonConstants {
         JCSystem.beginTransaction();
         tries[row]--;
         JCSystem.commitTransaction();
-        if (!sm.checkCryptogram(keys[row], buf, off)) {
+        if (!sm.checkCryptogram(row, buf, off)) {
             transients.setAuthenticated(row, false);
             ISOException.throwIt((short) (SW_VERIFY_FAILED | tries[row]));
         }

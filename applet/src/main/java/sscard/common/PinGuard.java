@@ -76,13 +76,13 @@ public final class PinGuard implements CommonConstants {
         JCSystem.commitTransaction();
 
         byte[] ram = transients.ram;
-        sm.encipherBlock(pinKey, ram, pinOff, ram, Transients.SCRATCH_PIN_CHECK);
+        sm.encipherDes(pinKey, ram, pinOff, ram, Transients.SCRATCH_PIN_CHECK);
         if (!Bytes.equalsConstantTime(ram, Transients.SCRATCH_PIN_CHECK, check, (short) 0, BLOCK)) {
             transients.setPinVerified(false);
             ISOException.throwIt((short) (SW_VERIFY_FAILED | tries));
         }
         if (newPinOff >= 0) {
-            sm.encipherBlock(pinKey, ram, newPinOff, ram, Transients.SCRATCH_PIN_CHECK);
+            sm.encipherDes(pinKey, ram, newPinOff, ram, Transients.SCRATCH_PIN_CHECK);
         }
         JCSystem.beginTransaction();
         if (newPinOff >= 0) {
@@ -107,7 +107,7 @@ public final class PinGuard implements CommonConstants {
      */
     public void replace(short pinOff, byte newLimit) {
         byte[] ram = transients.ram;
-        sm.encipherBlock(pinKey, ram, pinOff, ram, Transients.SCRATCH_PIN_CHECK);
+        sm.encipherDes(pinKey, ram, pinOff, ram, Transients.SCRATCH_PIN_CHECK);
         boolean own = Atomic.begin();
         Util.arrayCopy(ram, Transients.SCRATCH_PIN_CHECK, check, (short) 0, BLOCK);
         if (newLimit != 0) {

@@ -9,37 +9,70 @@ import javacard.security.Signature;
 import javacardx.crypto.Cipher;
 
 /**
- * The cryptography of both applications (SSC-SM-*, SSC-KEY-3/4, SSC-PERSO-3), with every engine
- * allocated once, at installation.
+ * The cryptography of both applications (SSC-SM-*, SSC-KEY-3/4/5, SSC-PERSO-3) and the keys
+ * themselves, one per KEYS row, in the card's algorithm fixed at installation: double-length 3DES
+ * ({@link DESKey}s and the Java Card engines) or SM4 ({@link BlockCipher16} key slots). Everything
+ * is allocated once, at installation, and only for the card's algorithm.
  *
  * <ul>
- *   <li>Command MAC: ISO/IEC 9797-1 MAC algorithm 3, padding method 2, IV = the challenge (a 4-byte
- *       one followed by 00000000), leftmost 4 bytes. Computed with
- *       {@code ALG_DES_MAC8_ISO9797_1_M2_ALG3} and compared in constant time (jCardSim has no MAC4
- *       variant, and its verify compares all 8 bytes).</li>
- *   <li>Enciphered data: 3DES ECB over {@code LD || data || 80 00..} (padding only up to the block
+ *   <li>Command MAC, IV = the challenge followed by zeros up to the block (SSC-SM-2), leftmost 4
+ *       bytes, compared in constant time. 3DES: ISO/IEC 9797-1 MAC algorithm 3, padding method 2,
+ *       computed with {@code ALG_DES_MAC8_ISO9797_1_M2_ALG3} (jCardSim has no MAC4 variant, and its
+ *       verify compares all 8 bytes). SM4: CBC-MAC with padding method 2 ({@link Cbc16}).</li>
+ *   <li>Enciphered data: ECB over {@code LD || data || 80 00..} (padding only up to the block
  *       boundary, none when already whole blocks).</li>
- *   <li>External / internal authentication and key check values: 3DES ECB of one block.</li>
+ *   <li>External / internal authentication and key check values: ECB of one block.</li>
  * </ul>
  */
 public final class SecureMessaging implements CommonConstants {
 
-    private static final short BLOCK = 8;
+    private static final short DES_BLOCK = 8;
 
-    private final Signature mac;
-    private final Cipher ecb;
-    private final RandomData random;
-    /** Holds a key under test (PUT KEY check value) before it is stored. */
-    private final DESKey candidate;
+    /** The card's block length: 8 (3DES) or 16 (SM4). */
+    private final short block;
     private final Transients transients;
+    private final RandomData random;
+    /** 3DES ECB: the 3DES card's keys and, on every card, the PIN store's own key ({@link PinGuard}). */
+    private final Cipher ecb;
+    // 3DES card: the keys, the MAC engine, a key under test (PUT KEY check value)
+    private final DESKey[] desKeys;
+    private final Signature mac;
+    private final DESKey candidate;
+    // SM4 card: one slot per key, and one more for a key under test
+    private final BlockCipher16 sm4;
+    private final short candidateSlot;
 
-    public SecureMessaging(Transients transients) {
+    /**
+     * @param rows the number of keys (KEYS rows)
+     * @param algorithm ALGORITHM_3DES_16 or ALGORITHM_SM4 (the caller has checked it)
+     */
+    public SecureMessaging(Transients transients, short rows, byte algorithm) {
         this.transients = transients;
-        mac = Signature.getInstance(Signature.ALG_DES_MAC8_ISO9797_1_M2_ALG3, false);
-        ecb = Cipher.getInstance(Cipher.ALG_DES_ECB_NOPAD, false);
         random = RandomData.getInstance(RandomData.ALG_SECURE_RANDOM);
-        candidate = (DESKey) KeyBuilder.buildKey(KeyBuilder.TYPE_DES_TRANSIENT_DESELECT,
-                KeyBuilder.LENGTH_DES3_2KEY, false);
+        ecb = Cipher.getInstance(Cipher.ALG_DES_ECB_NOPAD, false);
+        candidateSlot = rows;
+        if (algorithm == ALGORITHM_SM4) {
+            block = BlockCipher16.BLOCK;
+            sm4 = new Sm4((short) (rows + 1));
+            desKeys = null;
+            mac = null;
+            candidate = null;
+        } else {
+            block = DES_BLOCK;
+            sm4 = null;
+            desKeys = new DESKey[rows];
+            for (short i = 0; i < rows; i++) {
+                desKeys[i] = (DESKey) KeyBuilder.buildKey(KeyBuilder.TYPE_DES, KeyBuilder.LENGTH_DES3_2KEY, false);
+            }
+            mac = Signature.getInstance(Signature.ALG_DES_MAC8_ISO9797_1_M2_ALG3, false);
+            candidate = (DESKey) KeyBuilder.buildKey(KeyBuilder.TYPE_DES_TRANSIENT_DESELECT,
+                    KeyBuilder.LENGTH_DES3_2KEY, false);
+        }
+    }
+
+    /** Whether the card's algorithm is SM4 (else 3DES). */
+    public boolean isSm4() {
+        return sm4 != null;
     }
 
     /** {@code length} random bytes. */
@@ -48,68 +81,111 @@ public final class SecureMessaging implements CommonConstants {
         random.generateData(out, off, length);
     }
 
+    // ---------------------------------------------------------------- keys
+
+    public boolean isLoaded(short row) {
+        return sm4 != null ? sm4.isLoaded(row) : desKeys[row].isInitialized();
+    }
+
+    /** Key {@code row} from the 16 bytes at {@code value[off..]}; the caller holds the transaction. */
+    public void setKey(short row, byte[] value, short off) {
+        if (sm4 != null) {
+            sm4.setKey(row, value, off);
+        } else {
+            desKeys[row].setKey(value, off);
+        }
+    }
+
+    // ---------------------------------------------------------------- operations
+
     /**
      * The challenge-IV block in {@link Transients#SCRATCH_BLOCK_IN}: the command's challenge,
-     * followed by 00000000 when it has 4 bytes (SSC-SM-2).
+     * followed by zeros up to the block (SSC-SM-2).
      */
     private void challengeBlock() {
         byte[] ram = transients.ram;
-        Util.arrayFillNonAtomic(ram, Transients.SCRATCH_BLOCK_IN, BLOCK, (byte) 0);
+        Util.arrayFillNonAtomic(ram, Transients.SCRATCH_BLOCK_IN, block, (byte) 0);
         Util.arrayCopyNonAtomic(ram, transients.challengeOffset(), ram, Transients.SCRATCH_BLOCK_IN,
                 transients.commandChallengeLength());
     }
 
     /**
      * Whether the 4-byte MAC at {@code buf[length..]} is the MAC of {@code buf[0..length)} (the
-     * header as sent and the data before the MAC) under {@code key} with this command's challenge.
+     * header as sent and the data before the MAC) under key {@code row} with this command's
+     * challenge.
      */
-    public boolean verifyMac(DESKey key, byte[] buf, short length) {
+    public boolean verifyMac(short row, byte[] buf, short length) {
         byte[] ram = transients.ram;
         challengeBlock();
-        mac.init(key, Signature.MODE_SIGN, ram, Transients.SCRATCH_BLOCK_IN, BLOCK);
+        if (sm4 != null) {
+            Cbc16.mac(sm4, row, buf, (short) 0, length, ram, Transients.SCRATCH_BLOCK_IN);
+            return Bytes.equalsConstantTime(ram, Transients.SCRATCH_BLOCK_IN, buf, length, MAC_LENGTH);
+        }
+        mac.init(desKeys[row], Signature.MODE_SIGN, ram, Transients.SCRATCH_BLOCK_IN, DES_BLOCK);
         mac.sign(buf, (short) 0, length, ram, Transients.SCRATCH_BLOCK_OUT);
         return Bytes.equalsConstantTime(ram, Transients.SCRATCH_BLOCK_OUT, buf, length, MAC_LENGTH);
     }
 
     /**
-     * Whether the 8-byte cryptogram at {@code buf[off..]} is this command's challenge-IV block
-     * enciphered under {@code key} (EXTERNAL AUTHENTICATE, SSC-KEY-3).
+     * Whether the one-block cryptogram at {@code buf[off..]} is this command's challenge-IV block
+     * enciphered under key {@code row} (EXTERNAL AUTHENTICATE, SSC-KEY-3).
      */
-    public boolean checkCryptogram(DESKey key, byte[] buf, short off) {
+    public boolean checkCryptogram(short row, byte[] buf, short off) {
         challengeBlock();
         byte[] ram = transients.ram;
-        encipherBlock(key, ram, Transients.SCRATCH_BLOCK_IN, ram, Transients.SCRATCH_BLOCK_OUT);
-        return Bytes.equalsConstantTime(ram, Transients.SCRATCH_BLOCK_OUT, buf, off, BLOCK);
-    }
-
-    /** One 8-byte block enciphered in ECB under {@code key}; {@code in} and {@code out} may not overlap. */
-    public void encipherBlock(DESKey key, byte[] in, short inOff, byte[] out, short outOff) {
-        ecb.init(key, Cipher.MODE_ENCRYPT);
-        ecb.doFinal(in, inOff, BLOCK, out, outOff);
+        encipherBlock(row, ram, Transients.SCRATCH_BLOCK_IN, ram, Transients.SCRATCH_BLOCK_OUT);
+        return Bytes.equalsConstantTime(ram, Transients.SCRATCH_BLOCK_OUT, buf, off, block);
     }
 
     /**
-     * Deciphers {@code LD || data || 80 00..} (SSC-SM-4) into {@link Transients#SCRATCH_PLAIN}.
+     * One block enciphered in ECB under key {@code row}; {@code in} and {@code out} may not overlap.
+     *
+     * @return the block length
+     */
+    public short encipherBlock(short row, byte[] in, short inOff, byte[] out, short outOff) {
+        if (sm4 != null) {
+            sm4.encrypt(row, in, inOff, out, outOff);
+        } else {
+            encipherDes(desKeys[row], in, inOff, out, outOff);
+        }
+        return block;
+    }
+
+    /** One 8-byte block enciphered in 3DES ECB under {@code key} (the PIN store's own key). */
+    public void encipherDes(DESKey key, byte[] in, short inOff, byte[] out, short outOff) {
+        ecb.init(key, Cipher.MODE_ENCRYPT);
+        ecb.doFinal(in, inOff, DES_BLOCK, out, outOff);
+    }
+
+    /**
+     * Deciphers {@code LD || data || 80 00..} (SSC-SM-4) under key {@code row} into
+     * {@link Transients#SCRATCH_PLAIN}.
      *
      * @return LD: the data is at {@code SCRATCH_PLAIN + 1}
      * @throws ISOException 6A80 when the cryptogram is not whole blocks (or longer than the scratch
      *     area), LD runs past it, or the padding is not {@code 80 00..} exactly up to the last block
      */
-    public short decipher(DESKey key, byte[] buf, short off, short length) {
-        if (length == 0 || (short) (length % BLOCK) != 0 || length > Transients.SCRATCH_PLAIN_LENGTH) {
+    public short decipher(short row, byte[] buf, short off, short length) {
+        if (length == 0 || (short) (length % block) != 0 || length > Transients.SCRATCH_PLAIN_LENGTH) {
             ISOException.throwIt(SW_WRONG_DATA);
         }
         byte[] ram = transients.ram;
-        ecb.init(key, Cipher.MODE_DECRYPT);
-        ecb.doFinal(buf, off, length, ram, Transients.SCRATCH_PLAIN);
+        if (sm4 != null) {
+            for (short p = 0; p < length; p = (short) (p + block)) {
+                sm4.decrypt(row, buf, (short) (off + p), ram, (short) (Transients.SCRATCH_PLAIN + p));
+            }
+        } else {
+            ecb.init(desKeys[row], Cipher.MODE_DECRYPT);
+            ecb.doFinal(buf, off, length, ram, Transients.SCRATCH_PLAIN);
+        }
         short ld = Bytes.u8(ram, Transients.SCRATCH_PLAIN);
         short end = (short) (1 + ld);
         if (end > length) {
             ISOException.throwIt(SW_WRONG_DATA);
         }
-        short rest = (short) (end % BLOCK);
+        short rest = (short) (end % block);
         // whole blocks: nothing may follow; else 80 00.. up to the block boundary, and nothing more
-        short padded = rest == 0 ? end : (short) (end + BLOCK - rest);
+        short padded = rest == 0 ? end : (short) (end + block - rest);
         if (padded != length) {
             ISOException.throwIt(SW_WRONG_DATA);
         }
@@ -133,10 +209,16 @@ public final class SecureMessaging implements CommonConstants {
      */
     public boolean checkValueMatches(byte[] value, short valueOff, byte[] kcv, short off) {
         byte[] ram = transients.ram;
-        candidate.setKey(value, valueOff);
-        Util.arrayFillNonAtomic(ram, Transients.SCRATCH_BLOCK_IN, BLOCK, (byte) 0);
-        encipherBlock(candidate, ram, Transients.SCRATCH_BLOCK_IN, ram, Transients.SCRATCH_BLOCK_OUT);
-        candidate.clearKey();
+        Util.arrayFillNonAtomic(ram, Transients.SCRATCH_BLOCK_IN, block, (byte) 0);
+        if (sm4 != null) {
+            sm4.setKey(candidateSlot, value, valueOff);
+            sm4.encrypt(candidateSlot, ram, Transients.SCRATCH_BLOCK_IN, ram, Transients.SCRATCH_BLOCK_OUT);
+            sm4.clearKey(candidateSlot);
+        } else {
+            candidate.setKey(value, valueOff);
+            encipherDes(candidate, ram, Transients.SCRATCH_BLOCK_IN, ram, Transients.SCRATCH_BLOCK_OUT);
+            candidate.clearKey();
+        }
         return Bytes.equalsConstantTime(ram, Transients.SCRATCH_BLOCK_OUT, kcv, off, (short) 3);
     }
 }

@@ -19,6 +19,8 @@ public final class Tables {
     public byte[] dfs;
     /** SET ACCESS PROFILE codes; profile i is access variant i + 1. */
     public byte[] profiles;
+    /** The key algorithm (ALGORITHM_*) of each profile: SET ACCESS PROFILE takes the card's (SSC-PERSO-5). */
+    public byte[] profileAlgorithms;
     /** Minimum challenge length of commands that need one, by access variant (SSC-SM-7). */
     public byte[] challengeMinimum;
     /** Access variants per file and record: 1 + the number of profiles. */
@@ -46,4 +48,6 @@ public final class Tables {
     public short installLength;
     public short installPersoKeyOffset;
     public short installCardUniqueOffset;
+    /** The card's key algorithm (ALGORITHM_*) in the install parameters, or -1: 3DES (SSC-KEY-5). */
+    public short installAlgorithmOffset;
 }

@@ -22,17 +22,17 @@ public final class Transients {
 
     /** Scratch area for the crypto and PIN code; its sub-slots are named below. */
     public static final short SCRATCH = 25;
-    public static final short SCRATCH_LENGTH = 64;
-    /** IV / input block (8) and MAC / output block (8). */
+    public static final short SCRATCH_LENGTH = 88;
+    /** IV / input block and MAC / output block, 16 bytes each (one SM4 block; 3DES uses 8). */
     public static final short SCRATCH_BLOCK_IN = SCRATCH;
-    public static final short SCRATCH_BLOCK_OUT = (short) (SCRATCH + 8);
-    /** Deciphered data: LD || data || padding (up to 24 bytes). */
-    public static final short SCRATCH_PLAIN = (short) (SCRATCH + 16);
-    public static final short SCRATCH_PLAIN_LENGTH = 24;
+    public static final short SCRATCH_BLOCK_OUT = (short) (SCRATCH + 16);
+    /** Deciphered data: LD || data || padding (up to 32 bytes: an SM4 PUT KEY). */
+    public static final short SCRATCH_PLAIN = (short) (SCRATCH + 32);
+    public static final short SCRATCH_PLAIN_LENGTH = 32;
     /** Normalised PIN blocks: the one presented, a new one, and an enciphered one. */
-    public static final short SCRATCH_PIN = (short) (SCRATCH + 40);
-    public static final short SCRATCH_NEW_PIN = (short) (SCRATCH + 48);
-    public static final short SCRATCH_PIN_CHECK = (short) (SCRATCH + 56);
+    public static final short SCRATCH_PIN = (short) (SCRATCH + 64);
+    public static final short SCRATCH_NEW_PIN = (short) (SCRATCH + 72);
+    public static final short SCRATCH_PIN_CHECK = (short) (SCRATCH + 80);
 
     private static final short SIZE = (short) (SCRATCH + SCRATCH_LENGTH);
 

@@ -16,10 +16,14 @@
  *   <li>{@link sscard.common.FileSystem}: DFs, linear-fixed EFs and their records (persistent);</li>
  *   <li>{@link sscard.common.PinGuard} and {@link sscard.common.PinFormat}: the PIN retry machine
  *       and the PIN encodings;</li>
- *   <li>{@link sscard.common.KeyStore}: the keys ({@code DESKey}) and the external authentication
- *       retry machine;</li>
- *   <li>{@link sscard.common.SecureMessaging}: MAC, enciphered data, ECB, random, all engines
+ *   <li>{@link sscard.common.KeyStore}: the KEYS table, the key try counters and the external
+ *       authentication retry machine;</li>
+ *   <li>{@link sscard.common.SecureMessaging}: the keys in the card's algorithm (3DES {@code DESKey}s
+ *       or SM4 key slots, fixed at installation), MAC, enciphered data, ECB, random, all engines
  *       allocated at installation;</li>
+ *   <li>{@link sscard.common.Sm4}, {@link sscard.common.BlockCipher16}, {@link sscard.common.Cbc16}:
+ *       SM4 (GB/T 32907) in Java Card code behind the interface a chip's native SM4 can take over, and
+ *       its CBC-MAC;</li>
  *   <li>{@link sscard.common.CardTermination}: the {@code Shareable} interface through which CARD
  *       BLOCK ends the card's other application across the firewall;</li>
  *   <li>{@link sscard.common.InstallParams}, {@link sscard.common.Tables},

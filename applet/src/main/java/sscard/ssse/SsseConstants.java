@@ -15,10 +15,11 @@ public interface SsseConstants {
 
     // ---- install parameters (protocol.toml [install])
     short INSTALL_OFF_VERSION = 0;
-    byte INSTALL_VERSION = (byte) 0x01;
-    short INSTALL_OFF_PERSO_KEY = 1;
-    short INSTALL_OFF_CARD_UNIQUE = 17;
-    short INSTALL_LENGTH = 25;
+    byte INSTALL_VERSION = (byte) 0x02;
+    short INSTALL_OFF_ALGORITHM = 1;
+    short INSTALL_OFF_PERSO_KEY = 2;
+    short INSTALL_OFF_CARD_UNIQUE = 18;
+    short INSTALL_LENGTH = 26;
 
     // ---- instructions of this application
     byte INS_RELOAD_PIN = (byte) 0x5E;

@@ -58,7 +58,7 @@ public class AppletsTest {
     public void theInstanceAidFromTheParamsIsRegistered() {
         CardSimulator sim = new CardSimulator();
         byte[] other = hex("7378312E7300FF01");
-        byte[] params = TestCard.installParams(other, concat(hex("01"), SSSE_PERSO, TestCard.CARD_UNIQUE));
+        byte[] params = TestCard.installParams(other, concat(hex("0200"), SSSE_PERSO, TestCard.CARD_UNIQUE));
         sim.installApplet(aid(SSSE_AID), SocialSecurityApplet.class, params, (short) 0, (byte) params.length);
         TestCardOn card = new TestCardOn(sim);
         assertEquals("6F0D84087378312E7300FF018A0103", card.data("00A4040008" + hex(other)));
@@ -70,7 +70,8 @@ public class AppletsTest {
             {3, 1, 2, 3},                                          // AID of 3 bytes
             {20, 1, 2, 3, 4, 5},                                   // runs past the parameters
             TestCard.installParams(SSSE_AID, hex("01")),           // applet data too short
-            TestCard.installParams(SSSE_AID, concat(hex("02"), SSSE_PERSO, TestCard.CARD_UNIQUE)), // version
+            TestCard.installParams(SSSE_AID, concat(hex("0100"), SSSE_PERSO, TestCard.CARD_UNIQUE)), // version
+            TestCard.installParams(SSSE_AID, concat(hex("0202"), SSSE_PERSO, TestCard.CARD_UNIQUE)), // algorithm
             TestCard.installParams(SSSE_AID, concat(hex("01"), SSSE_PERSO)),  // the PBOC's layout
         };
         for (byte[] params : bad) {

@@ -87,16 +87,23 @@ public final class InstallFootprint {
     private InstallFootprint() {
     }
 
-    /** A card with both applications installed as a card vendor would (zero keys: sizes only). */
-    static CardSimulator installBoth() {
+    /**
+     * A card with both applications installed as a card vendor would (zero keys: sizes only), the
+     * SSSE with SM4 keys or 3DES ones (SSC-KEY-5).
+     */
+    static CardSimulator installBoth(boolean sm4) {
         CardSimulator sim = new CardSimulator();
-        install(sim, SSSE_AID, SocialSecurityApplet.class, new byte[1 + 16 + 8]);
-        install(sim, PBOC_AID, FinanceApplet.class, new byte[1 + 16]);
+        byte[] ssse = new byte[1 + 1 + 16 + 8];
+        ssse[0] = 2; // install parameter format version
+        ssse[1] = (byte) (sm4 ? 1 : 0);
+        install(sim, SSSE_AID, SocialSecurityApplet.class, ssse);
+        byte[] pboc = new byte[1 + 16];
+        pboc[0] = 1;
+        install(sim, PBOC_AID, FinanceApplet.class, pboc);
         return sim;
     }
 
     private static void install(CardSimulator sim, byte[] aid, Class<? extends Applet> cls, byte[] data) {
-        data[0] = 1; // install parameter format version
         byte[] params = new byte[1 + aid.length + 2 + data.length];
         params[0] = (byte) aid.length;
         System.arraycopy(aid, 0, params, 1, aid.length);
@@ -211,9 +218,9 @@ public final class InstallFootprint {
         return out;
     }
 
-    /** Prints {@code SSSE.persistent_bytes=...} lines, one key per line. */
+    /** Prints {@code SSSE.persistent_bytes=...} lines, one key per line; SSSE_SM4: an SM4 card's SSSE. */
     public static void main(String[] args) throws Exception {
-        CardSimulator sim = installBoth();
+        CardSimulator sim = installBoth(false);
         Map<String, byte[]> apps = new LinkedHashMap<>();
         apps.put("SSSE", SSSE_AID);
         apps.put("PBOC", PBOC_AID);
@@ -221,6 +228,9 @@ public final class InstallFootprint {
             for (Map.Entry<String, Long> e : measure(sim, app.getValue()).asMap().entrySet()) {
                 System.out.println(app.getKey() + "." + e.getKey() + "=" + e.getValue());
             }
+        }
+        for (Map.Entry<String, Long> e : measure(installBoth(true), SSSE_AID).asMap().entrySet()) {
+            System.out.println("SSSE_SM4." + e.getKey() + "=" + e.getValue());
         }
     }
 

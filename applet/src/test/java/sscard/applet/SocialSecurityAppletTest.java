@@ -187,7 +187,7 @@ public class SocialSecurityAppletTest {
     @Test
     public void challengeLengthByProfile() {
         card.expect("9000", card.macCommand("841E0000", new byte[0], MAINT, 4));
-        card = new TestCard();
+        card = new TestCard(true, true);
         card.personaliseSsse(0x30);
         card.expect("6984", card.macCommand("84440000", new byte[0], MAINT, 4));
         card.expect("9000", card.macCommand("84440000", new byte[0], MAINT, 8));
@@ -231,7 +231,7 @@ public class SocialSecurityAppletTest {
 
     @Test
     public void profile3NeedsTheReadKey() {
-        card = new TestCard();
+        card = new TestCard(true, true);
         card.personaliseSsse(0x30);
         card.expect("9000", card.mac("84440000", MAINT));
         card.expect("9000", "00B2012C00");

@@ -10,6 +10,8 @@ import javacard.framework.AID;
 import javacard.framework.Applet;
 import javax.crypto.Cipher;
 import javax.crypto.spec.SecretKeySpec;
+import sscard.common.Cbc16;
+import sscard.common.Sm4;
 import sscard.pboc.FinanceApplet;
 import sscard.ssse.SocialSecurityApplet;
 
@@ -17,6 +19,9 @@ import sscard.ssse.SocialSecurityApplet;
  * A jCardSim card (T=1) with both applets installed as a card vendor would (GlobalPlatform install
  * parameters with the applet data of protocol.toml [install]), the example profile's test keys, and
  * the host-side crypto (retail MAC, 3DES ECB, enciphered data, key check values) the tests need.
+ * An SM4 card (install algorithm 01, SSC-KEY-5) has its SSSE's keys in SM4; its host side uses the
+ * card's own {@link Sm4}, which {@code Sm4Test} pins to GB/T 32907 and the spec's vectors (the
+ * Python suites check the card against an independent SM4).
  */
 final class TestCard {
 
@@ -38,6 +43,10 @@ final class TestCard {
     static final byte[] BANK_ENC = hex("6162636465666768696A6B6C6D6E6F70");
 
     final CardSimulator sim;
+    /** Whether the SSSE's algorithm is SM4 (else 3DES); the PBOC is always 3DES. */
+    final boolean sm4;
+    /** The application the last SELECT chose: its algorithm is the host side's. */
+    private boolean ssseSelected = true;
     /** The last response. */
     byte[] response = new byte[0];
 
@@ -46,9 +55,15 @@ final class TestCard {
     }
 
     TestCard(boolean withPboc) {
+        this(withPboc, false);
+    }
+
+    TestCard(boolean withPboc, boolean sm4) {
+        this.sm4 = sm4;
         sim = new CardSimulator();
         sim.changeProtocol("T=1");
-        install(SSSE_AID, SocialSecurityApplet.class, concat(hex("01"), SSSE_PERSO, CARD_UNIQUE));
+        install(SSSE_AID, SocialSecurityApplet.class,
+                concat(hex(sm4 ? "0201" : "0200"), SSSE_PERSO, CARD_UNIQUE));
         if (withPboc) {
             install(PBOC_AID, FinanceApplet.class, concat(hex("01"), PBOC_PERSO));
         }
@@ -133,10 +148,22 @@ final class TestCard {
 
     void selectSsse() {
         expect("9000", apdu("00A40400", SSSE_AID));
+        ssseSelected = true;
     }
 
     void selectPboc() {
         expect("9000", apdu("00A40400", PBOC_AID));
+        ssseSelected = false;
+    }
+
+    /** Whether the host side speaks SM4 now: an SM4 card's SSSE. */
+    boolean sm4Now() {
+        return sm4 && ssseSelected;
+    }
+
+    /** The block length of the application the host talks to. */
+    int block() {
+        return sm4Now() ? 16 : 8;
     }
 
     byte[] challenge(int n) {
@@ -163,6 +190,45 @@ final class TestCard {
 
     static byte[] iv(byte[] challenge) {
         return Arrays.copyOf(challenge, 8);
+    }
+
+    // SM4 on the host side: the card's code, one key slot
+    private static final Sm4 SM4 = new Sm4((short) 1);
+
+    static byte[] sm4Ecb(byte[] key16, byte[] data) {
+        SM4.setKey((short) 0, key16, (short) 0);
+        byte[] out = new byte[data.length];
+        for (int i = 0; i < data.length; i += 16) {
+            SM4.encrypt((short) 0, data, (short) i, out, (short) i);
+        }
+        return out;
+    }
+
+    /** SM4 CBC-MAC, padding method 2, IV the challenge padded with zeros to 16 bytes; all 16 bytes. */
+    static byte[] sm4Mac(byte[] key16, byte[] data, byte[] challenge) {
+        SM4.setKey((short) 0, key16, (short) 0);
+        byte[] chain = Arrays.copyOf(challenge, 16);
+        Cbc16.mac(SM4, (short) 0, data, (short) 0, (short) data.length, chain, (short) 0);
+        return chain;
+    }
+
+    /** ECB of the application the host talks to. */
+    byte[] ecb(byte[] key16, byte[] data) {
+        return sm4Now() ? sm4Ecb(key16, data) : tdesEcb(key16, data);
+    }
+
+    /** ECB over LD || data || 80 00.., padded to the block of the application the host talks to. */
+    byte[] encipherNow(byte[] key16, byte[] data) {
+        if (!sm4Now()) {
+            return encipher(key16, data);
+        }
+        byte[] plain = concat(new byte[] {(byte) data.length}, data);
+        if (plain.length % 16 != 0) {
+            byte[] padded = Arrays.copyOf(plain, (plain.length / 16 + 1) * 16);
+            padded[plain.length] = (byte) 0x80;
+            plain = padded;
+        }
+        return sm4Ecb(key16, plain);
     }
 
     /** ISO/IEC 9797-1 MAC algorithm 3, padding method 2, with an IV; all 8 bytes. */
@@ -201,7 +267,8 @@ final class TestCard {
     byte[] macCommand(String header4, byte[] data, byte[] key, int n) {
         byte[] ch = challenge(n);
         byte[] head = concat(hex(header4), new byte[] {(byte) (data.length + 4)});
-        byte[] mac = Arrays.copyOf(retailMac(key, concat(head, data), iv(ch)), 4);
+        byte[] full = sm4Now() ? sm4Mac(key, concat(head, data), ch) : retailMac(key, concat(head, data), iv(ch));
+        byte[] mac = Arrays.copyOf(full, 4);
         return concat(head, data, mac);
     }
 
@@ -219,7 +286,7 @@ final class TestCard {
      * {@code good} false makes the cryptogram wrong.
      */
     byte[] externalAuthenticate(int id, byte[] key, boolean good) {
-        byte[] cryptogram = tdesEcb(key, iv(challenge(8)));
+        byte[] cryptogram = ecb(key, Arrays.copyOf(challenge(8), block()));
         if (!good) {
             cryptogram[0] ^= 1;
         }
@@ -241,11 +308,12 @@ final class TestCard {
     }
 
     void putKey(byte[] transport, int id, byte[] value) {
-        expect("9000", apdu(String.format("80D801%02X", id), concat(encipher(transport, value), kcv(value))));
+        byte[] kcv = Arrays.copyOf(ecb(value, new byte[block()]), 3);
+        expect("9000", apdu(String.format("80D801%02X", id), concat(encipherNow(transport, value), kcv)));
     }
 
     void setPin(byte[] transport, int limit, String pin) {
-        expect("9000", apdu("80D40000", concat(new byte[] {(byte) limit}, encipher(transport, bcdPin(pin)))));
+        expect("9000", apdu("80D40000", concat(new byte[] {(byte) limit}, encipherNow(transport, bcdPin(pin)))));
     }
 
     /** Personalises the SSSE (profile 2.0 or 3.0) and ends personalisation: ISSUED. */
