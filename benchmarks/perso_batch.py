@@ -62,9 +62,9 @@ def main() -> None:
         tmp_path = Path(tmp)
         readers = [stack.enter_context(VirtualReader(log=tmp_path / f"vpcd-{i}.log", control=True)) for i in (0, 1)]
         # warm-up: JIT of the card, pcscd, imports
-        run([VirtualCardStack(readers[0], 5, first_unique=900_000)], 5, 900, tmp_path)
-        results["1 reader (PC/SC)"] = run([VirtualCardStack(readers[0], n, first_unique=1)], n, 1, tmp_path)
-        two = [VirtualCardStack(readers[i], n, first_unique=1_000_000 * (i + 1)) for i in (0, 1)]
+        run([VirtualCardStack.of(readers[0], 5, first_unique=900_000)], 5, 900, tmp_path)
+        results["1 reader (PC/SC)"] = run([VirtualCardStack.of(readers[0], n, first_unique=1)], n, 1, tmp_path)
+        two = [VirtualCardStack.of(readers[i], n, first_unique=1_000_000 * (i + 1)) for i in (0, 1)]
         results["2 readers (PC/SC)"] = run(two, n, 1 + n, tmp_path)
         results["1 model reader (no transport)"] = run([ModelCardLine("model", n, first_unique=5_000_000)], n,
                                                        1 + 2 * n, tmp_path)

@@ -111,6 +111,9 @@ class CardControl:
     def __init__(self, port: int, token: str) -> None:
         from py4j.java_gateway import GatewayParameters, JavaGateway
 
+        self.port = port
+        self.token = token  # with the port: what another process needs to reach the same card
+
         self._gateway: Any = JavaGateway(gateway_parameters=GatewayParameters(
             address="127.0.0.1", port=port, auth_token=token, auto_field=False, auto_close=True,
             eager_load=True))

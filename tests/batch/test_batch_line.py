@@ -4,8 +4,13 @@ with exactly one holder, whatever interrupts it, and a half-done card finished f
 from __future__ import annotations
 
 import multiprocessing
+import os
 import random
+import signal
+import subprocess
+import sys
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,6 +33,7 @@ from sscard.batch import (
     read_batch,
     run_line,
 )
+from sscard.connection import default_applets
 from sscard.errors import CardConnectionError, WrongCardState
 from sscard.holder import parse_personalisation_data
 from sscard.personalisation import card_identification, personalise
@@ -288,7 +294,7 @@ def test_a_batch_through_the_virtual_pcsc_reader_as_a_stack_of_blank_cards(tmp_p
                                                                            controlled_reader: VirtualReader) -> None:
     """Every APDU through pcscd: each finished card goes, the next blank one comes, one holder each."""
     report = read_batch(batch_file(tmp_path, 3))
-    stack = VirtualCardStack(controlled_reader, 4, first_unique=0x5000)
+    stack = VirtualCardStack.of(controlled_reader, 4, first_unique=0x5000)
     with journal_at(tmp_path) as journal:
         outcome = run_line(report, [stack], journal, KEYS, bank_keys=BANK_KEYS)
     assert outcome.complete and outcome.counts[JournalState.DONE] == 3
@@ -297,3 +303,41 @@ def test_a_batch_through_the_virtual_pcsc_reader_as_a_stack_of_blank_cards(tmp_p
     with PcscConnection(controlled_reader.reader) as connection:
         assert card_identification(connection).card_unique == (0x5003).to_bytes(8, "big")
         assert SocialSecuritySession(connection).lifecycle(refresh=True) is Lifecycle.PERSONALISATION
+
+
+@pytest.mark.pcsc
+@pytest.mark.clause("SSC-HOST-6", "SSC-HOST-7")
+def test_a_station_killed_with_sigkill_many_times_resumes_to_one_holder_per_card(
+        tmp_path: Path, controlled_reader: VirtualReader) -> None:
+    """``kill -9`` of the station process at random moments (the card lives on in the reader's JVM), then the
+    same station again, until the batch is done: every holder done once, on a card of its own, none failed."""
+    control = controlled_reader.control
+    assert control is not None
+    n = 150  # enough that 20 kills (each after a few cards at most) leave work for the last run
+    path = batch_file(tmp_path, n)
+    url = f"sqlite:///{tmp_path / 'journal.db'}"
+    control.fresh_card(default_applets(card_unique=(0x7000_0000).to_bytes(8, "big")))
+    rng = random.Random(7)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), *sys.path])}
+    kills = runs = 0
+    while True:
+        runs += 1
+        assert runs < 200, "the station never finished"
+        argv = [sys.executable, str(Path(__file__).with_name("line_station.py")), url, str(path),
+                controlled_reader.reader, str(control.port), control.token, str(0x7000_0000 + runs * 1_000)]
+        station_process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        if kills < 20:
+            time.sleep(rng.uniform(0.3, 0.6))  # the station starts in ~0.3 s: kills land in the line
+            if station_process.poll() is None:
+                station_process.send_signal(signal.SIGKILL)
+                station_process.wait()
+                kills += 1
+                continue
+        _, err = station_process.communicate(timeout=120)
+        assert station_process.returncode == 0, err.decode()
+        break
+    assert kills >= 20
+    with Journal(url) as journal:
+        entries = journal.entries()
+    assert len(entries) == n and {e.state for e in entries} == {JournalState.DONE}
+    assert len({e.card_unique for e in entries}) == n  # each card one holder, each holder one card

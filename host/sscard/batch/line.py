@@ -37,7 +37,7 @@ from sscard.social import SocialSecuritySession
 from sscard.spec_tables import Lifecycle
 
 if TYPE_CHECKING:
-    from jcardsim_bridge import VirtualReader
+    from jcardsim_bridge import CardControl, VirtualReader
 
 __all__ = ["BatchIncomplete", "BatchRejected", "CardSlot", "LineEvent", "LineOutcome", "ModelCardLine", "PcscSlot",
            "VirtualCardStack", "run_line"]
@@ -397,23 +397,34 @@ class ModelCardLine:
 
 
 class VirtualCardStack(PcscSlot):
-    """The virtual PC/SC reader as a stack of ``count`` blank cards: the applets in jCardSim behind pcscd
-    (started with its control gateway, ``VirtualReader(control=True)``), every APDU through PC/SC as on a
-    real line. Taking a finished card out and putting the next one in is the control gateway swapping in a
-    brand-new card with the next card-unique bytes (from ``first_unique``), installed with
-    ``transport_keys`` (default: the spec's TEST ones)."""
+    """The virtual PC/SC reader ``reader`` as a stack of ``count`` blank cards: the applets in jCardSim behind
+    pcscd, every APDU through PC/SC as on a real line. Taking a finished card out and putting the next one in
+    is the card's control gateway (``VirtualReader(control=True).control``) swapping in a brand-new card with
+    the next card-unique bytes (from ``first_unique``), installed with ``transport_keys`` (default: the spec's
+    TEST ones). ``card_in_reader``: the card already in the reader is the first of the stack (a line resumed
+    after an interruption finds its half-done card there); else a blank one is swapped in first."""
 
-    def __init__(self, reader: VirtualReader, count: int, *, first_unique: int = 1,
-                 transport_keys: Mapping[str, bytes] | None = None, temporary: bool = False) -> None:
-        if reader.control is None:
-            raise ValueError("the virtual card stack needs the card's control gateway: VirtualReader(control=True)")
-        super().__init__(reader.reader)
-        self._control = reader.control
+    def __init__(self, reader: str, control: CardControl, count: int, *, first_unique: int = 1,
+                 transport_keys: Mapping[str, bytes] | None = None, temporary: bool = False,
+                 card_in_reader: bool = False) -> None:
+        super().__init__(reader)
+        self._control = control
         self._keys = transport_keys
         self._temporary = temporary
         self._next = first_unique
         self._left = count
-        self._swap_in()
+        self._present = True
+        if card_in_reader:
+            self._left -= 1
+        else:
+            self._swap_in()
+
+    @staticmethod
+    def of(reader: VirtualReader, count: int, **options: Any) -> VirtualCardStack:
+        """The stack on a :class:`~jcardsim_bridge.VirtualReader` started with ``control=True``."""
+        if reader.control is None:
+            raise ValueError("the virtual card stack needs the card's control gateway: VirtualReader(control=True)")
+        return VirtualCardStack(reader.reader, reader.control, count, **options)
 
     def _swap_in(self) -> None:
         from sscard.connection import default_applets
@@ -422,7 +433,6 @@ class VirtualCardStack(PcscSlot):
                                                  transport_keys=self._keys, temporary=self._temporary))
         self._next += 1
         self._left -= 1
-        self._present = True
 
     @property
     def exhausted(self) -> bool:

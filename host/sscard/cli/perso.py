@@ -109,7 +109,7 @@ def _slots(args: argparse.Namespace, stack: contextlib.ExitStack) -> list[Any]:
             except BridgeError as exc:
                 raise CliError(f"virtual reader: {exc}") from None
             # each reader's cards have card-unique bytes of their own
-            stacks.append(VirtualCardStack(reader, args.virtual_cards, first_unique=1 + n * 1_000_000))
+            stacks.append(VirtualCardStack.of(reader, args.virtual_cards, first_unique=1 + n * 1_000_000))
         return stacks
     if args.model_cards is not None:
         if args.model_cards < 1:
