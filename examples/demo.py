@@ -10,13 +10,15 @@ it. Run with `make demo`.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = ROOT / "examples"
 SSCARD = str(Path(sys.executable).with_name("sscard"))
+# The example holder and TEST keys ship with the package; `sscard examples DIR` writes copies (main()).
+EXAMPLES = Path(tempfile.mkdtemp(prefix="sscard-demo-"))
 KEYS = str(EXAMPLES / "issuer-keys.json")
 BANK_KEYS = str(EXAMPLES / "bank-keys.json")
 
@@ -92,6 +94,8 @@ def main() -> int:
               "from a blank card", file=sys.stderr)
         return 1
     try:
+        step("copies of the example holder record and the TEST keys that come with sscard")
+        sscard("examples", str(EXAMPLES), "--force")
         print("$ sscard sim start --json", flush=True)
         started = subprocess.run([SSCARD, "sim", "start", "--json"], capture_output=True, text=True, check=False)
         if started.returncode != 0:
@@ -114,4 +118,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    finally:
+        shutil.rmtree(EXAMPLES, ignore_errors=True)

@@ -12,6 +12,7 @@ import subprocess
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -50,13 +51,21 @@ class AppletSpec:
 
 
 def find_jar() -> Path:
-    """The simulator jar: ``$SSCARD_SIM_JAR`` or ``simulator/target/sscard-simulator.jar`` of this checkout."""
+    """The simulator jar: ``$SSCARD_SIM_JAR`` if set; else the one an installed wheel carries (package data
+    of this package); else ``simulator/target/sscard-simulator.jar`` of the checkout this package runs from."""
     env = os.environ.get(JAR_ENV)
-    jar = Path(env) if env else Path(__file__).resolve().parents[1] / "target" / JAR_NAME
-    if not jar.is_file():
-        hint = f"{JAR_ENV} points to a missing file" if env else "build it with `make build` (mvn package)"
-        raise JarNotFound(f"simulator jar not found at {jar}: {hint}")
-    return jar
+    if env:
+        if not Path(env).is_file():
+            raise JarNotFound(f"simulator jar not found at {env}: {JAR_ENV} points to a missing file")
+        return Path(env)
+    packaged = files(__package__ or "jcardsim_bridge") / JAR_NAME
+    if isinstance(packaged, Path) and packaged.is_file():  # wheels install unzipped: a real file
+        return packaged
+    checkout = Path(__file__).resolve().parents[1] / "target" / JAR_NAME
+    if not checkout.is_file():
+        raise JarNotFound(f"simulator jar not found (not in the installed package, not at {checkout}): build it "
+                          f"with `make build` (mvn package), or set {JAR_ENV}")
+    return checkout
 
 
 def find_java() -> str:

@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
+from sscard import examples
 from sscard.batch import CSV_COLUMNS, BatchInputError, read_batch
 from sscard.batch.input import duplicates_against
 from sscard.holder import gb11643_check_character
 
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = json.loads((ROOT / "examples" / "holder.json").read_text(encoding="utf-8"))
+EXAMPLE = json.loads(examples.read_text(examples.HOLDER))
 
 
 def _ssn(n: int) -> str:
