@@ -107,7 +107,7 @@ def class_data_archive(java: str, jar: Path) -> Path | None:
     try:
         archive.parent.mkdir(parents=True, exist_ok=True)
         partial = archive.with_suffix(f".{os.getpid()}.tmp")
-        token, env = gateway_token_env()
+        _, env = gateway_token_env()  # the gateway wants a token; nothing connects to this one
         proc = spawn([java, *JVM_OPTIONS, f"-XX:ArchiveClassesAtExit={partial}", "-cp", str(jar), GATEWAY_MAIN,
                       "--port", "0"], detach=False, stdin_pipe=True, stdout_pipe=True, env=env)
         try:

@@ -26,6 +26,7 @@ from sscard.cli._output import CliError, fail
 EXIT_ERROR = 1
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 DEBUG_ENV = "SSCARD_DEBUG"
+TRACE_LOGGER = "sscard.apdu"  # sscard.tracing.LOGGER_NAME, named here to keep `--help` from importing tracing
 LOG_LEVELS = ("debug", "info", "warning", "error")
 # Top-level options that take a value (so their value is not taken for the command word).
 _VALUED_OPTIONS = frozenset({"--log-level"})
@@ -70,17 +71,23 @@ def command_word(argv: Sequence[str]) -> str | None:
     return None
 
 
+class _TraceHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """The ``--trace`` output (one per process: a second ``main()`` replaces it)."""
+
+
 def _configure_logging(args: argparse.Namespace) -> None:
     level = args.log_level or ("debug" if os.environ.get(DEBUG_ENV) else None)
     if level is not None:
         logging.basicConfig(level=level.upper(), stream=sys.stderr,
                             format="sscard: %(levelname)s: %(name)s: %(message)s")
+    # The protocol logs every exchange, already masked, on this logger (sscard.tracing).
+    apdu = logging.getLogger(TRACE_LOGGER)
+    for earlier in [h for h in apdu.handlers if isinstance(h, _TraceHandler)]:  # main() called before
+        apdu.removeHandler(earlier)
+        apdu.setLevel(logging.NOTSET)
+        apdu.propagate = True
     if args.trace:
-        from sscard.tracing import LOGGER_NAME
-
-        # The protocol logs every exchange, already masked, on this logger (sscard.tracing).
-        apdu = logging.getLogger(LOGGER_NAME)
-        handler = logging.StreamHandler(sys.stderr)
+        handler = _TraceHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(message)s"))
         apdu.addHandler(handler)
         apdu.setLevel(logging.DEBUG)
@@ -113,5 +120,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         # A second Ctrl-C must not interrupt the message itself. What a command started is stopped by the
         # command's own clean-up (context managers, `finally`), which ran while the interrupt unwound.
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        return fail("interrupted", EXIT_INTERRUPTED)
+        try:
+            previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        except ValueError:  # not the main thread: no signal handling to change
+            return fail("interrupted", EXIT_INTERRUPTED)
+        try:
+            return fail("interrupted", EXIT_INTERRUPTED)
+        finally:
+            signal.signal(signal.SIGINT, previous)
