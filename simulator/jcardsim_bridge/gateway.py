@@ -115,12 +115,12 @@ def class_data_archive(java: str, jar: Path) -> Path | None:
             assert proc.stdin is not None
             proc.stdin.close()  # EOF: the gateway exits, and the JVM dumps the archive on its way out
             proc.wait(30)
+            if proc.returncode == 0 and partial.is_file():
+                partial.replace(archive)
+                return archive
         finally:
             stop_process(proc)
-        if proc.returncode == 0 and partial.is_file():
-            partial.replace(archive)
-            return archive
-        partial.unlink(missing_ok=True)
+            partial.unlink(missing_ok=True)  # a failed or interrupted dump leaves nothing behind
     except (OSError, BridgeError, subprocess.SubprocessError):
         pass  # the card starts without the archive, only slower
     return None
