@@ -88,7 +88,6 @@ def card_session() -> None:
 
 def main() -> int:
     already = subprocess.run([SSCARD, "sim", "status"], capture_output=True, check=False).returncode == 0
-    step("start the virtual card (jCardSim behind pcscd's vpcd reader)")
     if already:
         print("a virtual card is already running: stop it first (`sscard sim stop`) so the demo starts "
               "from a blank card", file=sys.stderr)
@@ -96,6 +95,7 @@ def main() -> int:
     try:
         step("copies of the example holder record and the TEST keys that come with sscard")
         sscard("examples", str(EXAMPLES), "--force")
+        step("start the virtual card (jCardSim behind pcscd's vpcd reader)")
         print("$ sscard sim start --json", flush=True)
         started = subprocess.run([SSCARD, "sim", "start", "--json"], capture_output=True, text=True, check=False)
         if started.returncode != 0:
