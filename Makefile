@@ -81,6 +81,7 @@ bench: setup build
 	$(PY) benchmarks/cli_start.py
 
 dist: setup build
+	rm -rf build  # setuptools stages wheels there, and would pack a file left from an earlier build
 	$(PY) -m build --sdist --wheel -o dist .
 
 smoke-wheel: setup build

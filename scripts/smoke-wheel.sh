@@ -22,6 +22,7 @@ say() { printf '\n== %s\n' "$*"; }
 say "build wheel and sdist"
 "$PY" -m venv "$WORK/build-env"
 "$WORK/build-env/bin/python" -m pip install -q build
+rm -rf "$ROOT/build"  # setuptools stages wheels there, and would pack a file left from an earlier build
 "$WORK/build-env/bin/python" -m build -q --sdist --wheel -o "$WORK/dist" "$ROOT" >/dev/null
 ls "$WORK/dist"
 WHEEL="$(ls "$WORK"/dist/sscard-*.whl)"
