@@ -11,6 +11,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PY="${1:-python3}"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/sscard-smoke.XXXXXX")"
 export SSCARD_SIM_DIR="$WORK/sim"     # this run's virtual card, apart from any other
+export XDG_CACHE_HOME="$WORK/cache"   # and its JVM archive (jcardsim_bridge), gone with the venv
 unset PYTHONPATH SSCARD_SIM_JAR
 cleanup() {
     if [ -f "$SSCARD_SIM_DIR/state.json" ]; then "$WORK/venv/bin/sscard" sim stop >/dev/null 2>&1 || true; fi

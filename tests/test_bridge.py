@@ -148,13 +148,16 @@ def test_class_data_archive_made_once_per_jdk_and_jar(tmp_path: Path, monkeypatc
     java, jar = gateway.find_java(), find_jar()
     archive = gateway.class_data_archive(java, jar)
     assert archive is not None and archive.parent == tmp_path / "sscard" and archive.stat().st_size > 0
-    assert list(archive.parent.iterdir()) == [archive]  # no partial dump left
+    assert set(archive.parent.iterdir()) == {archive, archive.with_suffix(".id")}  # no partial dump left
 
     def no_training(*args: object, **kwargs: object) -> None:
         raise AssertionError("a second training run")
 
     monkeypatch.setattr(gateway, "spawn", no_training)
     assert gateway.class_data_archive(java, jar) == archive
+    archive.with_suffix(".id").write_text("another jar")  # the jar was rebuilt: the archive is made again
+    with pytest.raises(AssertionError, match="a second training run"):
+        gateway.class_data_archive(java, jar)
     monkeypatch.setenv("SSCARD_SIM_CDS", "0")
     assert gateway.class_data_archive(java, jar) is None
     assert not any("SharedArchiveFile" in arg for arg in gateway.java_command(gateway.GATEWAY_MAIN, []))

@@ -89,24 +89,30 @@ def class_data_archive(java: str, jar: Path) -> Path | None:
     """A class-data-sharing archive of the simulator's classes for this JVM and this jar, made on first use.
 
     Loading jCardSim and the applets from an archive instead of the jar cuts the card JVM's start by about a
-    fifth. The archive is only valid for the exact JDK and jar it was dumped from, so its name carries both;
-    one training run (a gateway JVM started and stopped, about a second) makes it, atomically. ``None``
-    (no archive, the JVM loads from the jar as before) when ``$SSCARD_SIM_CDS`` is ``0`` or making it failed.
+    fifth. There is one archive per JDK and jar path (a rebuilt jar replaces it), stamped with the JDK's and
+    the jar's size and time; one training run (a gateway JVM started and stopped, about a second) makes it.
+    A stale or damaged archive only costs speed: the JVM checks it and loads from the jar instead. ``None``
+    (load from the jar) when ``$SSCARD_SIM_CDS`` is ``0`` or making the archive failed.
     """
     if os.environ.get(CDS_ENV) == "0":
         return None
     java_path, jar_path = Path(java).resolve(), jar.resolve()
     try:
-        identity = f"{java_path}:{java_path.stat().st_mtime_ns}:{jar_path}:{jar_path.stat().st_size}:" \
+        identity = f"{java_path} {java_path.stat().st_mtime_ns} {jar_path} {jar_path.stat().st_size} " \
                    f"{jar_path.stat().st_mtime_ns}"
     except OSError:
         return None
-    archive = _cache_dir() / f"simulator-{hashlib.sha256(identity.encode()).hexdigest()[:16]}.jsa"
-    if archive.is_file():
-        return archive
+    name = hashlib.sha256(f"{java_path}\0{jar_path}".encode()).hexdigest()[:16]
+    archive = _cache_dir() / f"simulator-{name}.jsa"
+    stamp = archive.with_suffix(".id")
+    try:
+        if archive.is_file() and stamp.read_text() == identity:
+            return archive
+    except OSError:
+        pass
+    partial = archive.with_suffix(f".{os.getpid()}.tmp")
     try:
         archive.parent.mkdir(parents=True, exist_ok=True)
-        partial = archive.with_suffix(f".{os.getpid()}.tmp")
         _, env = gateway_token_env()  # the gateway wants a token; nothing connects to this one
         proc = spawn([java, *JVM_OPTIONS, f"-XX:ArchiveClassesAtExit={partial}", "-cp", str(jar), GATEWAY_MAIN,
                       "--port", "0"], detach=False, stdin_pipe=True, stdout_pipe=True, env=env)
@@ -115,15 +121,19 @@ def class_data_archive(java: str, jar: Path) -> Path | None:
             assert proc.stdin is not None
             proc.stdin.close()  # EOF: the gateway exits, and the JVM dumps the archive on its way out
             proc.wait(30)
-            if proc.returncode == 0 and partial.is_file():
-                partial.replace(archive)
-                return archive
         finally:
             stop_process(proc)
-            partial.unlink(missing_ok=True)  # a failed or interrupted dump leaves nothing behind
+        if proc.returncode != 0 or not partial.is_file():
+            return None
+        partial.replace(archive)
+        stamp_partial = stamp.with_suffix(f".{os.getpid()}.tmp")
+        stamp_partial.write_text(identity)
+        stamp_partial.replace(stamp)
+        return archive
     except (OSError, BridgeError, subprocess.SubprocessError):
-        pass  # the card starts without the archive, only slower
-    return None
+        return None  # the card starts without the archive, only slower
+    finally:
+        partial.unlink(missing_ok=True)  # a failed or interrupted dump leaves nothing behind
 
 
 def java_command(main: str, applets: Sequence[AppletSpec], extra: Sequence[str] = (),
