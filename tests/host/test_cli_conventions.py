@@ -143,3 +143,19 @@ def test_the_trace_logger_is_the_tracing_one() -> None:
     from sscard.tracing import LOGGER_NAME
 
     assert TRACE_LOGGER == LOGGER_NAME
+
+
+def test_the_examples_library_refuses_bad_requests(tmp_path: Path) -> None:
+    with pytest.raises(sscard.SscardError, match="no example file 'card.json'"):
+        examples.path("card.json")
+    with pytest.raises(sscard.SscardError, match="no example file"):
+        examples.read_text("../pyproject.toml")
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    with pytest.raises(sscard.SscardError, match="is not a directory"):
+        examples.write_examples(tmp_path / "file")
+    (tmp_path / "ex").mkdir()
+    (tmp_path / "ex" / examples.BANK_KEYS).write_text("mine", encoding="utf-8")
+    with pytest.raises(examples.ExamplesExist, match=examples.BANK_KEYS):
+        examples.write_examples(tmp_path / "ex")
+    assert not (tmp_path / "ex" / examples.HOLDER).exists()  # nothing written when one clashes
+    assert (tmp_path / "ex" / examples.BANK_KEYS).read_text(encoding="utf-8") == "mine"
