@@ -14,6 +14,11 @@ export SSCARD_SIM_DIR="$WORK/sim"     # this run's virtual card, apart from any 
 export XDG_CACHE_HOME="$WORK/cache"   # and its JVM archive (jcardsim_bridge), gone with the venv
 unset PYTHONPATH SSCARD_SIM_JAR
 cleanup() {
+    local status=$?
+    if [ "$status" -ne 0 ] && [ -f "$SSCARD_SIM_DIR/sim.log" ]; then
+        echo "smoke test failed; the virtual card's log:" >&2
+        tail -n 20 "$SSCARD_SIM_DIR/sim.log" >&2
+    fi
     if [ -f "$SSCARD_SIM_DIR/state.json" ]; then "$WORK/venv/bin/sscard" sim stop >/dev/null 2>&1 || true; fi
     rm -rf "$WORK"
 }
