@@ -11,7 +11,8 @@ PYTEST_ARGS ?=
 # xdist workers of `make test-python` (0: one process). At most 2: there are two virtual readers.
 PYTEST_WORKERS ?= 2
 
-.PHONY: help setup system-deps build cap spec spec-check lint test test-thorough test-java test-python demo bench clean
+.PHONY: help setup system-deps build cap spec spec-check lint test test-thorough test-java test-python demo bench \
+	smoke-wheel test-lowest-deps dist clean
 
 help:
 	@echo "make demo   - start the virtual card and run a session against it"
@@ -19,12 +20,15 @@ help:
 	@echo "make cap    - CAP files for Java Card 3.0.4 and 3.0.5 (Oracle's SDK at JC_HOME), verified, and their footprint"
 	@echo "make test-thorough - the property-based suites with far larger budgets"
 	@echo "make spec   - regenerate the Java constants, Python tables and docs/spec.md from apdu_spec/"
-	@echo "make bench  - transport benchmarks, and the card's SM4 next to its 3DES"
+	@echo "make bench  - transport and start-up benchmarks"
+	@echo "make dist   - wheel (with the simulator jar) and sdist in dist/"
+	@echo "make smoke-wheel - build the wheel, install it in a fresh venv and use it from outside the checkout"
+	@echo "make test-lowest-deps - the suites on the lowest dependency versions pyproject.toml allows"
 
 system-deps:
 	@bash scripts/install-system-deps.sh
 
-$(VENV)/.installed: pyproject.toml | system-deps
+$(VENV)/.installed: pyproject.toml setup.py | system-deps
 	@test -x $(PY) || python3 -m venv $(VENV)
 	@$(PY) -m pip install -q --upgrade pip
 	@$(PY) -m pip install -q -e '.[dev]'
@@ -45,7 +49,7 @@ spec-check: setup
 	$(PY) -m apdu_spec.generate --check
 
 lint: setup
-	$(VENV)/bin/ruff check host simulator/jcardsim_bridge apdu_spec tests benchmarks examples
+	$(VENV)/bin/ruff check host simulator/jcardsim_bridge apdu_spec tests benchmarks examples setup.py
 	$(VENV)/bin/mypy
 
 test-java: setup
@@ -77,7 +81,18 @@ demo: setup build
 bench: setup build
 	$(PY) benchmarks/transport.py
 	$(PY) benchmarks/sm4_card.py
+	$(PY) benchmarks/cli_start.py
+
+dist: setup build
+	rm -rf build  # setuptools stages wheels there, and would pack a file left from an earlier build
+	$(PY) -m build --sdist --wheel -o dist .
+
+smoke-wheel: setup build
+	bash scripts/smoke-wheel.sh
+
+test-lowest-deps: setup
+	bash scripts/test-lowest-deps.sh
 
 clean:
 	$(MVN) clean
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist

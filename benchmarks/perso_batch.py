@@ -23,24 +23,22 @@ from pathlib import Path
 from typing import Any
 
 from jcardsim_bridge import VirtualReader
+from sscard import examples
 from sscard.batch import Journal, JournalState, ModelCardLine, VirtualCardStack, check_batch, run_line
 from sscard.batch.rehearsal import numbered_records
 from sscard.keys import SoftwareBankKeys, SoftwareIssuerKeys
 
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = ROOT / "examples"
-
 
 def batch(n: int, first: int) -> Any:
-    base = json.loads((EXAMPLES / "holder.json").read_text(encoding="utf-8"))
+    base = json.loads(examples.read_text(examples.HOLDER))
     rows = [(i + 1, record, None) for i, record in enumerate(numbered_records(base, n, first=first))]
     return check_batch(rows, source=f"bench-{first}")
 
 
 def run(slots: list[Any], n: int, first: int, journal_dir: Path) -> tuple[float, float]:
     """(cards per minute, host CPU seconds per card) of one batch of ``n`` on ``slots``."""
-    keys = SoftwareIssuerKeys.load(EXAMPLES / "issuer-keys.json")
-    bank_keys = SoftwareBankKeys.load(EXAMPLES / "bank-keys.json")
+    keys = SoftwareIssuerKeys.load(examples.path(examples.ISSUER_KEYS))
+    bank_keys = SoftwareBankKeys.load(examples.path(examples.BANK_KEYS))
     report = batch(n, first)
     with Journal(f"sqlite:///{journal_dir / f'journal-{first}.db'}") as journal:
         wall, cpu = time.perf_counter(), time.process_time()

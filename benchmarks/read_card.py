@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from jcardsim_bridge import CardControl, Simulator, VirtualReader
-from sscard import Connection, PcscConnection, SimulatorConnection
+from sscard import Connection, PcscConnection, SimulatorConnection, examples
 from sscard import spec_tables as t
 from sscard.apdu import CommandApdu
 from sscard.connection import default_applets
@@ -36,14 +36,12 @@ from sscard.tracing import RecordingTracer
 SELECT = bytes((0x00, 0xA4, 0x04, 0x00, len(t.SSSE_AID))) + t.SSSE_AID
 
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-
 
 def personalised(control: CardControl, connection: Connection) -> None:
     """A fresh card personalised from the example holder with the TEST keys, social application ACTIVE."""
-    keys = SoftwareIssuerKeys.load(EXAMPLES / "issuer-keys.json")
+    keys = SoftwareIssuerKeys.load(examples.path(examples.ISSUER_KEYS))
     control.fresh_card(default_applets())
-    data = load_personalisation_file(EXAMPLES / "holder.json")
+    data = load_personalisation_file(examples.path(examples.HOLDER))
     personalise(connection, dataclasses.replace(data, finance=None), keys)
     SocialSecuritySession(connection, keys=keys).activate()
     connection.reset()

@@ -10,6 +10,7 @@ it. Run with `make demo`.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -17,9 +18,9 @@ from pathlib import Path
 
 from sscard.batch.rehearsal import numbered_records
 
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = ROOT / "examples"
 SSCARD = str(Path(sys.executable).with_name("sscard"))
+# The example holder and TEST keys ship with the package; `sscard examples DIR` writes copies (main()).
+EXAMPLES = Path(tempfile.mkdtemp(prefix="sscard-demo-"))
 KEYS = str(EXAMPLES / "issuer-keys.json")
 BANK_KEYS = str(EXAMPLES / "bank-keys.json")
 
@@ -107,12 +108,14 @@ def batch_line() -> None:
 
 def main() -> int:
     already = subprocess.run([SSCARD, "sim", "status"], capture_output=True, check=False).returncode == 0
-    step("start the virtual card (jCardSim behind pcscd's vpcd reader)")
     if already:
         print("a virtual card is already running: stop it first (`sscard sim stop`) so the demo starts "
               "from a blank card", file=sys.stderr)
         return 1
     try:
+        step("copies of the example holder record and the TEST keys that come with sscard")
+        sscard("examples", str(EXAMPLES), "--force")
+        step("start the virtual card (jCardSim behind pcscd's vpcd reader)")
         print("$ sscard sim start --json", flush=True)
         started = subprocess.run([SSCARD, "sim", "start", "--json"], capture_output=True, text=True, check=False)
         if started.returncode != 0:
@@ -136,4 +139,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    finally:
+        shutil.rmtree(EXAMPLES, ignore_errors=True)

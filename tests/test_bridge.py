@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from pathlib import Path
 
 import pytest
 
@@ -136,3 +137,39 @@ def test_jvm_failure_is_reported(tmp_path: os.PathLike[str], monkeypatch: pytest
     monkeypatch.setenv("SSCARD_SIM_JAR", bogus)
     with pytest.raises(JvmStartError, match="exited"):
         Simulator(start_timeout=20).start()
+
+
+def test_class_data_archive_made_once_per_jdk_and_jar(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The JVM's class-data-sharing archive (a faster card start) is made by one training run, then reused;
+    ``SSCARD_SIM_CDS=0`` goes without it."""
+    from jcardsim_bridge import find_jar, gateway
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    java, jar = gateway.find_java(), find_jar()
+    archive = gateway.class_data_archive(java, jar)
+    assert archive is not None and archive.parent == tmp_path / "sscard" and archive.stat().st_size > 0
+    assert set(archive.parent.iterdir()) == {archive, archive.with_suffix(".id")}  # no partial dump left
+
+    def no_training(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a second training run")
+
+    monkeypatch.setattr(gateway, "spawn", no_training)
+    assert gateway.class_data_archive(java, jar) == archive
+    archive.with_suffix(".id").write_text("another jar")  # the jar was rebuilt: the archive is made again
+    with pytest.raises(AssertionError, match="a second training run"):
+        gateway.class_data_archive(java, jar)
+    monkeypatch.setenv("SSCARD_SIM_CDS", "0")
+    assert gateway.class_data_archive(java, jar) is None
+    assert not any("SharedArchiveFile" in arg for arg in gateway.java_command(gateway.GATEWAY_MAIN, []))
+
+
+def test_a_damaged_archive_only_costs_speed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from jcardsim_bridge import find_jar, gateway
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    archive = gateway.class_data_archive(gateway.find_java(), find_jar())
+    assert archive is not None
+    archive.chmod(0o600)
+    archive.write_bytes(b"not an archive")
+    with Simulator() as sim:
+        assert sim.transmit(select(t.SSSE_AID))[-2:] == b"\x90\x00"

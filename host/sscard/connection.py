@@ -250,8 +250,8 @@ def default_applets(*, card_unique: bytes | None = None, transport_keys: Mapping
                     temporary: bool = False, algorithm: str = "3DES-16") -> list[AppletSpec]:
     """The applets of a blank sscard card as the vendor installs them, ready to be personalised: the social
     security application and (unless ``temporary``) the financial one, with their install parameters —
-    by default the spec's example card (TEST transport keys, the same as ``examples/issuer-keys.json`` and
-    ``examples/bank-keys.json``), a 3DES card; ``algorithm="SM4"`` makes a 3rd-generation one (SSC-KEY-5)."""
+    by default the spec's example card (TEST transport keys, the same as ``sscard/examples/issuer-keys.json`` and
+    ``sscard/examples/bank-keys.json``), a 3DES card; ``algorithm="SM4"`` makes a 3rd-generation one (SSC-KEY-5)."""
     from jcardsim_bridge import AppletSpec
 
     unique = card_unique if card_unique is not None else t.EXAMPLE_CARD_UNIQUE

@@ -19,15 +19,21 @@ from contextlib import contextmanager, nullcontext
 from importlib import resources
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import StaticPool
+from sscard.errors import SscardError
+
+try:
+    from alembic import command
+    from alembic.config import Config
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import Engine, create_engine, event, text
+    from sqlalchemy.engine import URL, make_url
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.orm import Session, sessionmaker
+    from sqlalchemy.pool import StaticPool
+except ModuleNotFoundError as _missing:  # the core library runs without the database stack
+    raise SscardError(f"the registry and the personalisation journal need {_missing.name}: "
+                      "pip install 'sscard[window]' (and 'sscard[postgres]' for PostgreSQL)") from None
 
 __all__ = ["Database", "run_migrations"]
 

@@ -5,7 +5,7 @@ naming the field the way the holder file spells it::
 
     HolderDataError: holder.name: 31 bytes in GBK, at most 30
 
-:func:`load_personalisation_file` reads the JSON holder file (``examples/holder.json``, format in
+:func:`load_personalisation_file` reads the JSON holder file (``sscard/examples/holder.json``, format in
 ``docs/cli.md``). Rules:
 
 - social security number: 18 characters, GB 11643-1999: a 6-digit division code, a real birth date

@@ -10,7 +10,7 @@ Key roles are the spec's (``apdu_spec/ssse.toml`` / ``pboc.toml`` [keys]): SSSE 
 ``UNBLOCK`` ``RELOAD``, PBOC ``MAINT`` ``ENC``; ``PERSO`` is the vendor's transport (personalisation) key
 the applet was installed with, the same for a batch, not diversified.
 
-The key file (JSON, see ``docs/cli.md`` and ``examples/issuer-keys.json``)::
+The key file (JSON, see ``docs/cli.md`` and ``sscard/examples/issuer-keys.json``)::
 
     {"format": "sscard-keys/1", "application": "SSSE", "test_keys": true, "algorithm": "3DES",
      "city_code": "440200",

@@ -79,10 +79,14 @@ def start(port: int | None = None, timeout: float = 20.0) -> VirtualCardState:
     assert reader.port is not None and reader.card_pid is not None
     state = VirtualCardState(reader=reader.reader, port=reader.port, card_pid=reader.card_pid,
                              pcscd_pid=reader.pcscd.started_pid, log=str(log), started_at=time.time())
-    state_dir().mkdir(parents=True, exist_ok=True)
-    tmp = _state_file().with_suffix(".tmp")
-    tmp.write_text(json.dumps(asdict(state), indent=2) + "\n")
-    tmp.replace(_state_file())
+    try:
+        state_dir().mkdir(parents=True, exist_ok=True)
+        tmp = _state_file().with_suffix(".tmp")
+        tmp.write_text(json.dumps(asdict(state), indent=2) + "\n")
+        tmp.replace(_state_file())
+    except BaseException:  # Ctrl-C or a full disk: a card nobody could `sim stop` must not stay behind
+        reader.stop()
+        raise
     return state
 
 

@@ -96,7 +96,7 @@ def kill_pid(pid: int, timeout: float = 5.0, *, is_ours: Callable[[int], bool]) 
         if not pid_alive(pid):
             _reap(pid)
             return
-        time.sleep(0.05)
+        time.sleep(0.01)  # a JVM or pcscd ends within tens of ms: `sim stop` returns as soon as it has
     os.kill(pid, signal.SIGKILL)
     _reap(pid)
 

@@ -97,7 +97,7 @@ class Pcscd:
                 raise PcscdError(f"pcscd exited with {self._proc.returncode} at start (see {where})")
             if PCSCD_SOCKET.exists() and pcsc_readers():
                 return
-            time.sleep(0.05)
+            time.sleep(0.01)  # its socket and readers appear within tens of ms: `sim start` waits no longer
         if not pcscd_pids():
             raise PcscdError("pcscd is not running and did not start")
         raise PcscdError(f"pcscd offers no reader after {self._timeout:g} s: is vsmartcard-vpcd installed?")

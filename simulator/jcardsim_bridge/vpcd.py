@@ -103,7 +103,10 @@ class VirtualReader:
         return self._card.pid if self._card is not None else None
 
     def start(self) -> None:
-        argv = java_command(VPCD_MAIN, self._applets, jar=self._jar)  # fails early when the jar is missing
+        # Fails early when the jar is missing. A detached card (`sscard sim start`) is for interactive use:
+        # the client compiler alone starts it sooner, and its APDUs are few.
+        quick = ("-XX:TieredStopAtLevel=1",) if self._detach else ()
+        argv = java_command(VPCD_MAIN, self._applets, jar=self._jar, jvm_options=quick)
         self.pcscd.start()
         try:
             self.port = self._choose_port()

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sscard import CardProtocol, SocialSecuritySession
+from sscard import CardProtocol, SocialSecuritySession, examples
 from sscard.batch import CSV_COLUMNS, Journal, ModelCardLine, read_batch, run_line
 from sscard.batch.rehearsal import numbered_records
 from sscard.keys import SoftwareBankKeys, SoftwareIssuerKeys
@@ -16,7 +16,7 @@ from sscard.personalisation import card_identification
 from sscard.spec_tables import Lifecycle
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = json.loads((ROOT / "examples" / "holder.json").read_text(encoding="utf-8"))
+EXAMPLE = json.loads(examples.read_text(examples.HOLDER))
 
 
 def holder(n: int) -> dict[str, Any]:
@@ -51,7 +51,7 @@ def write_jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
     return path
 
 
-EXAMPLE_KEYS_FILES = (ROOT / "examples" / "issuer-keys.json", ROOT / "examples" / "bank-keys.json")
+EXAMPLE_KEYS_FILES = (examples.path(examples.ISSUER_KEYS), examples.path(examples.BANK_KEYS))
 KEYS = SoftwareIssuerKeys.load(EXAMPLE_KEYS_FILES[0])
 BANK_KEYS = SoftwareBankKeys.load(EXAMPLE_KEYS_FILES[1])
 

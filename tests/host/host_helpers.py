@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from cards import CardFactory
@@ -19,17 +18,16 @@ from sscard import (
     SocialSecuritySession,
     SoftwareBankKeys,
     SoftwareIssuerKeys,
+    examples,
     load_personalisation_file,
     personalise,
 )
 from sscard.keys import CardIdentity
 
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = ROOT / "examples"
-HOLDER_FILE = EXAMPLES / "holder.json"
-ISSUER_KEYS_FILE = EXAMPLES / "issuer-keys.json"
-ISSUER_KEYS_SM4_FILE = EXAMPLES / "issuer-keys-sm4.json"
-BANK_KEYS_FILE = EXAMPLES / "bank-keys.json"
+HOLDER_FILE = examples.path(examples.HOLDER)
+ISSUER_KEYS_FILE = examples.path(examples.ISSUER_KEYS)
+ISSUER_KEYS_SM4_FILE = examples.path(examples.ISSUER_KEYS_SM4)
+BANK_KEYS_FILE = examples.path(examples.BANK_KEYS)
 
 ISSUER_KEYS = SoftwareIssuerKeys.load(ISSUER_KEYS_FILE)
 BANK_KEYS = SoftwareBankKeys.load(BANK_KEYS_FILE)

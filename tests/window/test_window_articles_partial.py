@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 from window_helpers import MONDAY, SOCIAL_PIN, SSN, World, example_keys, make_ssn, model_card, model_ops
 
+from sscard import examples
 from sscard.errors import CardConnectionError
 from sscard.id_numbers import IdKind, IdNumberError, mod11_2_check, parse_id
 from sscard.window import (
@@ -530,7 +531,7 @@ def test_art9_a_non_mainland_holder_can_be_personalised(area: str) -> None:
     from sscard.errors import HolderDataError
     from sscard.holder import parse_personalisation_data
 
-    data = json.loads((ROOT / "examples" / "holder.json").read_text(encoding="utf-8"))
+    data = json.loads(examples.read_text(examples.HOLDER))
     holder = data["holder"]
     born = holder["birth_date"].replace("-", "")
     sequence = "001" if holder["sex"] == "1" else "002"

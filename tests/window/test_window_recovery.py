@@ -24,9 +24,9 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from window_helpers import FINANCE_PIN, HOLDER, ROOT, SOCIAL_PIN, SSN, Keys, World, example_keys, model_card, model_ops
+from window_helpers import FINANCE_PIN, HOLDER, SOCIAL_PIN, SSN, Keys, World, example_keys, model_card, model_ops
 
-from sscard import Connection, FinanceSession, ModelConnection, SocialSecuritySession
+from sscard import Connection, FinanceSession, ModelConnection, SocialSecuritySession, examples
 from sscard.cli import main
 from sscard.errors import CardConnectionError, PinBlocked, WrongPin
 from sscard.spec_tables import Lifecycle
@@ -669,7 +669,7 @@ def test_cli_resolve_needs_the_holder_then_takes_the_new_pin_again(
     [entry] = pending_operations(world.social)
     monkeypatch.setattr("sscard.connection.PcscConnection", lambda reader: ctx.card)
     args = ["window", "resolve", str(entry.id), "--db", registry_url, "--today", world.clock.today().isoformat(),
-            "--keys", str(ROOT / "examples" / "issuer-keys.json")]
+            "--keys", str(examples.path(examples.ISSUER_KEYS))]
     assert main(args) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "needs the holder" in err[0]

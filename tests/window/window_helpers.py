@@ -9,10 +9,9 @@ import functools
 import itertools
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from apdu_spec.model import CardModel, CardProfile
-from sscard import ModelConnection, load_key_file, personalise
+from sscard import ModelConnection, examples, load_key_file, personalise
 from sscard.holder import gb11643_check_character, parse_personalisation_data
 from sscard.keys import SoftwareBankKeys, SoftwareIssuerKeys
 from sscard.spec_tables import Lifecycle
@@ -32,8 +31,7 @@ from sscard.window import (
     register_person,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
-HOLDER = json.loads((ROOT / "examples" / "holder.json").read_text(encoding="utf-8"))
+HOLDER = json.loads(examples.read_text(examples.HOLDER))
 SSN = HOLDER["holder"]["social_security_number"]
 SOCIAL_PIN = HOLDER["social"]["initial_pin"]
 FINANCE_PIN = HOLDER["finance"]["initial_pin"]
@@ -43,8 +41,8 @@ Keys = tuple[SoftwareIssuerKeys, SoftwareBankKeys]
 @functools.cache
 def example_keys() -> Keys:
     """The example (TEST) issuer and bank keys."""
-    issuer = load_key_file(ROOT / "examples" / "issuer-keys.json")
-    bank = load_key_file(ROOT / "examples" / "bank-keys.json")
+    issuer = load_key_file(examples.path(examples.ISSUER_KEYS))
+    bank = load_key_file(examples.path(examples.BANK_KEYS))
     assert isinstance(issuer, SoftwareIssuerKeys) and isinstance(bank, SoftwareBankKeys)
     return issuer, bank
 

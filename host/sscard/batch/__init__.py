@@ -50,6 +50,7 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module 'sscard.batch' has no attribute {name!r}")
     import importlib
 
+    importlib.import_module("sscard.database")  # first: one clear error when the database stack is missing
     return getattr(importlib.import_module(module), name)
 
 

@@ -8,22 +8,28 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sscard.cli._output import CliError
-from sscard.connection import Connection, PcscConnection
-from sscard.finance import FinanceSession
-from sscard.keys import SoftwareBankKeys, SoftwareIssuerKeys
-from sscard.session import ApplicationSession, PinStatus
+
+# The card layers (cryptography, pyscard) load when a command runs, not when the parser is built.
+if TYPE_CHECKING:
+    from sscard.connection import Connection
+    from sscard.keys import SoftwareBankKeys, SoftwareIssuerKeys
+    from sscard.session import ApplicationSession, PinStatus
 
 APPS = {"social": "SSSE", "finance": "PBOC"}
+READER_ENV = "SSCARD_READER"
 
 
 def open_connection(reader: str | None) -> Connection:
     """The card in ``reader`` (default: the first reader with a card). Tests monkeypatch this."""
+    from sscard.connection import PcscConnection
+
     return PcscConnection(reader)
 
 
@@ -40,7 +46,7 @@ def card(args: argparse.Namespace) -> Iterator[Connection]:
 def add_card_options(parser: argparse.ArgumentParser, *, keys: bool | None = None, app: bool = True,
                      json: bool = True) -> None:
     """--reader, and as asked --app, --keys (required when ``keys`` is True, optional when False) and --json."""
-    parser.add_argument("--reader", metavar="NAME", help="PC/SC reader (default: the first reader with a card)")
+    add_reader_option(parser)
     if app:
         parser.add_argument("--app", choices=sorted(APPS), default="social",
                             help="application: social (社会保障, default) or finance (金融)")
@@ -52,7 +58,14 @@ def add_card_options(parser: argparse.ArgumentParser, *, keys: bool | None = Non
         parser.add_argument("--json", action="store_true", help="machine-readable output (docs/cli.md)")
 
 
+def add_reader_option(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    parser.add_argument("--reader", metavar="NAME", default=os.environ.get(READER_ENV) or None,
+                        help=f"PC/SC reader (default: ${READER_ENV}, else the first reader with a card)")
+
+
 def load_keys(app: str, path: str | None) -> SoftwareIssuerKeys | SoftwareBankKeys | None:
+    from sscard.keys import SoftwareBankKeys, SoftwareIssuerKeys
+
     if path is None:
         return None
     return SoftwareIssuerKeys.load(path) if app == "social" else SoftwareBankKeys.load(path)
@@ -62,6 +75,8 @@ def session(app: str, connection: Connection,
             keys: SoftwareIssuerKeys | SoftwareBankKeys | None = None) -> ApplicationSession[Any]:
     """The session of ``app`` ("social" / "finance"), with keys loaded beforehand by :func:`load_keys` (so
     that a bad key file fails before the card is opened)."""
+    from sscard.finance import FinanceSession
+    from sscard.keys import SoftwareBankKeys, SoftwareIssuerKeys
     from sscard.social import SocialSecuritySession
 
     if app == "social":

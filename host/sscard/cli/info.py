@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sscard.cli import _card
 from sscard.cli._output import emit_json
@@ -13,11 +13,11 @@ from sscard.errors import (
     SecurityConditionNotSatisfied,
     SelectFailed,
 )
-from sscard.finance import FinanceSession
-from sscard.keys import SoftwareIssuerKeys
-from sscard.session import PinStatus
-from sscard.social import CardInfo, Holder, SocialSecuritySession
 from sscard.spec_tables import Lifecycle
+
+if TYPE_CHECKING:
+    from sscard.keys import SoftwareIssuerKeys
+    from sscard.social import CardInfo, Holder
 
 _READABLE = (Lifecycle.PERSONALISATION, Lifecycle.ISSUED, Lifecycle.ACTIVE, Lifecycle.BLOCKED)
 
@@ -30,6 +30,9 @@ def register(commands: Any) -> None:
 
 def _social(connection: Any, keys: SoftwareIssuerKeys | None) -> tuple[dict[str, Any], CardInfo | None,
                                                                       Holder | None, list[str]]:
+    from sscard.session import PinStatus
+    from sscard.social import SocialSecuritySession
+
     session = SocialSecuritySession(connection, keys=keys)
     state = session.lifecycle()
     info: CardInfo | None = None
@@ -57,6 +60,9 @@ def _social(connection: Any, keys: SoftwareIssuerKeys | None) -> tuple[dict[str,
 
 
 def _finance(connection: Any) -> dict[str, Any]:
+    from sscard.finance import FinanceSession
+    from sscard.session import PinStatus
+
     session = FinanceSession(connection)
     aid = session.aid.hex().upper()
     try:
@@ -76,6 +82,8 @@ def _finance(connection: Any) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from sscard.keys import SoftwareIssuerKeys
+
     keys = SoftwareIssuerKeys.load(args.keys) if args.keys else None
     with _card.card(args) as connection:
         social, info, holder, restricted = _social(connection, keys)
@@ -97,6 +105,8 @@ def run(args: argparse.Namespace) -> int:
 def _app_line(app: dict[str, Any]) -> str:
     if not app["present"]:
         return "not on this card"
+    from sscard.session import PinStatus
+
     pin = app["pin"]
     if pin is None:
         return f"{app['lifecycle']}"

@@ -9,9 +9,6 @@ from typing import Any
 
 from sscard.cli import _card
 from sscard.cli._output import CliError, emit_json
-from sscard.holder import check_personalisation_file
-from sscard.keys import SoftwareBankKeys, SoftwareIssuerKeys
-from sscard.personalisation import check_keys_fit, personalise
 
 
 def register(commands: Any) -> None:
@@ -19,9 +16,9 @@ def register(commands: Any) -> None:
         "personalise", aliases=["personalize"],
         help="personalise a card in PERSONALISATION from a holder file and the issuer's key file")
     parser.add_argument("--holder", metavar="FILE", required=True,
-                        help="holder record (JSON, e.g. examples/holder.json)")
+                        help="holder record (JSON; `sscard examples DIR` writes an example)")
     parser.add_argument("--keys", metavar="FILE", required=True,
-                        help="issuer key file (e.g. examples/issuer-keys.json)")
+                        help="issuer key file (`sscard examples DIR` writes TEST keys)")
     parser.add_argument("--bank-keys", metavar="FILE",
                         help="bank key file: also personalise the financial application from the holder file's "
                              "finance section")
@@ -30,6 +27,10 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from sscard.holder import check_personalisation_file
+    from sscard.keys import SoftwareBankKeys, SoftwareIssuerKeys
+    from sscard.personalisation import check_keys_fit, personalise
+
     # Everything is checked before the card is touched: holder data, key files, and that they fit.
     data, problems = check_personalisation_file(args.holder)
     if data is None:

@@ -6,7 +6,6 @@ import argparse
 from typing import Any
 
 from sscard.cli._output import emit_json
-from sscard.connection import reader_names, reader_status
 
 
 def register(commands: Any) -> None:
@@ -16,6 +15,8 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from sscard.connection import reader_names, reader_status
+
     rows: list[dict[str, str | bool | None]] = []
     for name in reader_names():
         present, atr = reader_status(name)

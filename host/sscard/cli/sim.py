@@ -6,7 +6,6 @@ import argparse
 from dataclasses import asdict
 from typing import Any
 
-from sscard import virtual_card
 from sscard.cli._output import emit_json
 
 
@@ -28,6 +27,8 @@ def register(commands: Any) -> None:
 
 
 def run_start(args: argparse.Namespace) -> int:
+    from sscard import virtual_card
+
     state = virtual_card.start(port=args.port, timeout=args.timeout)
     if args.json:
         emit_json(asdict(state))
@@ -38,6 +39,8 @@ def run_start(args: argparse.Namespace) -> int:
 
 
 def run_stop(args: argparse.Namespace) -> int:
+    from sscard import virtual_card
+
     state = virtual_card.stop()
     also = f" and pcscd (pid {state.pcscd_pid})" if state.pcscd_pid else ""
     print(f"stopped the virtual card in {state.reader!r}{also}")
@@ -45,6 +48,8 @@ def run_stop(args: argparse.Namespace) -> int:
 
 
 def run_status(args: argparse.Namespace) -> int:
+    from sscard import virtual_card
+
     state = virtual_card.status()
     if args.json:
         emit_json({"running": state is not None, **(asdict(state) if state else {})})

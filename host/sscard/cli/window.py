@@ -26,6 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from sscard.cli import _card
 from sscard.cli._output import CliError, emit_json
 from sscard.id_numbers import IdKind
 from sscard.window import (
@@ -90,7 +91,7 @@ def _common() -> argparse.ArgumentParser:
                    help="fee schedule (TOML: card_fee_fen, temporary_card_fee_fen, source)")
     g.add_argument("--json", action="store_true", help="machine-readable output")
     c = common.add_argument_group("card (commands that change the card)")
-    c.add_argument("--reader", default=None, help="PC/SC reader (default: the first with a card)")
+    _card.add_reader_option(c)
     c.add_argument("--keys", type=Path, default=None, help="issuer key file (social side)")
     c.add_argument("--bank-keys", type=Path, default=None, help="bank key file (financial side)")
     return common
@@ -188,9 +189,9 @@ def _line(item: Any) -> str:
 # ------------------------------------------------------------------------------------------ commands
 
 
-def register(commands: Any) -> None:
+def register(commands: Any, help: str) -> None:
     common = _common()
-    parser = commands.add_parser("window", help="service-window workflows over the back-office registry")
+    parser = commands.add_parser("window", help=help)
     actions = parser.add_subparsers(dest="window_command", metavar="WORKFLOW", required=True)
 
     def add(name: str, handler: Callable[[argparse.Namespace], int], help: str, *,
@@ -500,17 +501,14 @@ def _resolve(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     """Loss report, blacklist hit at a terminal, replacement, old card blocked: on model cards."""
     from apdu_spec.model import CardModel, CardProfile
-    from sscard import ModelConnection, load_key_file, personalise
+    from sscard import ModelConnection, examples, load_key_file, personalise
     from sscard.holder import parse_personalisation_data
     from sscard.keys import SoftwareBankKeys, SoftwareIssuerKeys
 
-    examples = Path(__file__).resolve().parents[3] / "examples"
-    if not examples.is_dir():
-        raise CliError(f"the demo needs the example holder and TEST keys in {examples}")
-    issuer = load_key_file(examples / "issuer-keys.json")
-    bank_keys = load_key_file(examples / "bank-keys.json")
+    issuer = load_key_file(examples.path(examples.ISSUER_KEYS))
+    bank_keys = load_key_file(examples.path(examples.BANK_KEYS))
     assert isinstance(issuer, SoftwareIssuerKeys) and isinstance(bank_keys, SoftwareBankKeys)
-    holder = json.loads((examples / "holder.json").read_text(encoding="utf-8"))
+    holder = json.loads(examples.read_text(examples.HOLDER))
     ssn = holder["holder"]["social_security_number"]
     db = args.db if args.db != os.environ.get(DB_ENV, DEFAULT_URL) else "sqlite://"
     registry = Registry(db)

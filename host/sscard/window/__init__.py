@@ -16,6 +16,9 @@ Refusals are :class:`RuleViolation` (``art. N (SSC-WIN-n): …``), races :class:
 registry has operators (:func:`add_operator`), windows come from :func:`sign_in` (art. 24, SSC-WIN-26).
 """
 
+# isort: off
+import sscard.database  # noqa: F401 - first: one clear error when the database stack is not installed
+# isort: on
 from sscard.window._core import CardOutcomeUnknown, SupersededMeanwhile
 from sscard.window.calendar import WorkingDayCalendar
 from sscard.window.cardops import (

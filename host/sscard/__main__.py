@@ -1,0 +1,7 @@
+"""``python -m sscard``: the ``sscard`` command."""
+
+import sys
+
+from sscard.cli import main
+
+sys.exit(main())
