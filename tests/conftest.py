@@ -11,6 +11,7 @@ Tests marked ``serial`` need the machine alone: a worker skips them; run them wi
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -84,8 +85,25 @@ _BEFORE: dict[str, set[int]] = {}
 _SHARED_PCSCD: list[Pcscd] = []
 
 
+# Every process this run starts inherits the marker; the leak check counts only those, so that another
+# session's JVMs or pcscd on the same machine are not taken for this run's leftovers.
+RUN_MARKER_ENV = "SSCARD_TEST_RUN"
+
+
+def started_by_this_run(pid: int) -> bool:
+    marker = os.environ.get(RUN_MARKER_ENV)
+    if not marker:
+        return True
+    try:
+        environ = Path(f"/proc/{pid}/environ").read_bytes()
+    except OSError:  # gone, or not ours to read: not this run's
+        return False
+    return f"{RUN_MARKER_ENV}={marker}".encode() in environ.split(b"\0")
+
+
 @pytest.hookimpl(tryfirst=True)  # before xdist starts the workers
 def pytest_sessionstart(session: pytest.Session) -> None:
+    os.environ.setdefault(RUN_MARKER_ENV, uuid.uuid4().hex)
     _BEFORE["jvm"] = simulator_jvm_pids()
     _BEFORE["pcscd"] = set(pcscd_pids())
     if xdist_controller(session.config) and not _BEFORE["pcscd"]:
@@ -187,8 +205,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         _SHARED_PCSCD.pop().stop()
     if os.environ.get("SSCARD_LEFTOVER_PROBE") or xdist_worker(session.config) is not None:
         return
-    leaked_jvm = simulator_jvm_pids() - _BEFORE.get("jvm", set())
-    leaked_pcscd = set(pcscd_pids()) - _BEFORE.get("pcscd", set())
+    leaked_jvm = {pid for pid in simulator_jvm_pids() - _BEFORE.get("jvm", set()) if started_by_this_run(pid)}
+    leaked_pcscd = {pid for pid in set(pcscd_pids()) - _BEFORE.get("pcscd", set()) if started_by_this_run(pid)}
     if leaked_jvm or leaked_pcscd:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
         print(f"\nLEAKED PROCESSES: simulator JVMs {sorted(leaked_jvm)}, pcscd {sorted(leaked_pcscd)}")

@@ -62,3 +62,17 @@ def test_no_reader_and_no_keys_are_one_line_errors(tmp_path: Path, capsys: pytes
     issuer, _ = EXAMPLE_KEYS_FILES
     code, _, err = run(capsys, str(path), "--keys", str(issuer), "--journal", f"sqlite:///{tmp_path / 'j.db'}")
     assert code == 1 and "no reader for the line" in err and len(err.strip().splitlines()) == 1
+
+
+def test_progress_bars_on_a_terminal_show_the_batch_and_each_reader(capsys: pytest.CaptureFixture[str]) -> None:
+    from sscard.batch import LineEvent
+    from sscard.cli.perso import _Progress
+
+    with _Progress(3, 1, quiet=False, bars=True) as progress:
+        progress._live.console.width = 120  # the captured output is no terminal: give the bar room
+        for record, reader in ((2, "reader-A"), (3, "reader-B")):
+            progress(LineEvent(reader, "done", record, f"{record:016X}"))
+        progress(LineEvent("reader-A", "rejected", None, "00000000000000FF", "not blank"))
+    out = capsys.readouterr().out
+    assert "3/3" in out and "reader-A" in out and "reader-B" in out and "cards/min" in out
+    assert "reader-A: card 00000000000000FF rejected: not blank" in out  # what needs the operator stays

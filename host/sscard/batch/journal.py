@@ -216,23 +216,34 @@ class Journal(Database):
     def entry_for_card(self, card_unique: bytes) -> JournalEntry | None:
         """The holder bound to the card with these card-unique bytes, if any."""
         with self.transaction() as session:
-            row = session.scalars(select(_Holder).where(_Holder.card_unique == card_unique.hex().upper())).first()
+            row = self._bound(session, card_unique)
             return JournalEntry.of(row) if row is not None else None
 
-    def claim(self, batch: str, reader: str, card_unique: bytes, holder_keys: Iterable[str] | None = None
-              ) -> JournalEntry | None:
-        """Take the first pending holder of ``batch`` (among ``holder_keys`` when given) for the card
-        ``card_unique`` in ``reader``, in one transaction: the holder goes in progress bound to the card before
-        anything is written to it. None when no holder is pending. Exclusive across processes: on PostgreSQL
-        the row is locked with SKIP LOCKED, on SQLite the transaction holds the writer lock."""
+    def take(self, batch: str, reader: str, card_unique: bytes, holder_keys: Iterable[str] | None = None, *,
+             blank: bool) -> tuple[JournalEntry | None, bool]:
+        """What the card ``card_unique`` in ``reader`` is for, in one transaction: ``(entry, True)`` when a holder
+        is bound to it already (one in progress is taken up again on this reader); else, for a ``blank`` card,
+        ``(entry, False)`` with the first pending holder of ``batch`` (among ``holder_keys`` when given) now in
+        progress and bound to the card — before anything is written to it —, or ``(None, False)`` when no
+        holder is pending (or the card is not blank). Claims are exclusive across processes: on PostgreSQL the
+        row is locked with SKIP LOCKED, on SQLite the transaction holds the writer lock."""
         with self.transaction() as session:
+            row = self._bound(session, card_unique)
+            if row is not None:
+                if row.state == JournalState.IN_PROGRESS.value:
+                    row.reader = reader
+                    row.station = _station()
+                    row.attempts += 1
+                return JournalEntry.of(row), True
+            if not blank:
+                return None, False
             query = (select(_Holder).where(_Holder.batch == batch, _Holder.state == JournalState.PENDING.value)
                      .order_by(_Holder.id).limit(1).with_for_update(skip_locked=True))
             if holder_keys is not None:
                 query = query.where(_Holder.holder_key.in_(list(holder_keys)))
             row = session.scalars(query).first()
             if row is None:
-                return None
+                return None, False
             row.state = JournalState.IN_PROGRESS.value
             row.reader = reader
             row.station = _station()
@@ -240,16 +251,12 @@ class Journal(Database):
             row.started_at = _now()
             row.attempts += 1
             session.flush()
-            return JournalEntry.of(row)
+            return JournalEntry.of(row), False
 
-    def touch(self, entry_id: int, reader: str) -> JournalEntry:
-        """A holder in progress taken up again on ``reader`` (its card found again)."""
-        with self.transaction() as session:
-            row = self._row(session, entry_id, JournalState.IN_PROGRESS)
-            row.reader = reader
-            row.station = _station()
-            row.attempts += 1
-            return JournalEntry.of(row)
+    @staticmethod
+    def _bound(session: Session, card_unique: bytes) -> _Holder | None:
+        return session.scalars(select(_Holder).where(_Holder.card_unique == card_unique.hex().upper())
+                               .with_for_update()).first()
 
     def finish(self, entry_id: int, checked: Sequence[str]) -> JournalEntry:
         with self.transaction() as session:

@@ -148,9 +148,14 @@ class _Line:
 
     def work(self, slot: CardSlot) -> None:
         try:
-            while not self.stop.is_set() and not self.finished():
+            # The journal's counts are asked at the start and when the worker has nothing in hand, not per card.
+            if self.finished():
+                return
+            while not self.stop.is_set():
                 connection = slot.wait_for_card(0.2)
                 if connection is None:
+                    if self.finished():
+                        return
                     if slot.exhausted:
                         self.emit(LineEvent(slot.name, "out-of-cards"))
                         return
@@ -160,7 +165,9 @@ class _Line:
                     if self.card(slot.name, connection):
                         slot.wait_for_removal(connection, self.stop)
                         removed = True
-                    else:  # a blank card and no holder pending: it waits in the reader for one freed or the end
+                    elif self.finished():  # a blank card and no holder pending, none in progress: the end
+                        return
+                    else:  # a blank card and no holder pending: it waits in the reader for one freed
                         self.stop.wait(0.2)
                 finally:
                     if not removed:
@@ -183,9 +190,15 @@ class _Line:
             self.emit(LineEvent(reader, "rejected", detail=f"no card identification code could be read ({exc})"))
             return True
         card = unique.hex().upper()
-        entry = self.journal.entry_for_card(unique)
-        resumed = entry is not None
-        if entry is not None:
+        try:
+            state = SocialSecuritySession(protocol).lifecycle(refresh=True)
+        except SscardError as exc:
+            self.emit(LineEvent(reader, "rejected", card_unique=card, detail=str(exc)))
+            return True
+        blank = state is Lifecycle.PERSONALISATION
+        entry, resumed = self.journal.take(self.batch, reader, unique, self.holders.keys(), blank=blank)
+        if resumed:
+            assert entry is not None
             if entry.state is not JournalState.IN_PROGRESS:
                 kind = "already-done" if entry.state is JournalState.DONE else "rejected"
                 detail = "" if entry.state is JournalState.DONE else f"this card failed: {entry.reason}"
@@ -196,25 +209,17 @@ class _Line:
                                     f"the card is in progress for batch {entry.batch!r}, record {entry.record}, "
                                     "which this input does not hold"))
                 return True
-            entry = self.journal.touch(entry.id, reader)
-        else:
-            try:
-                state = SocialSecuritySession(protocol).lifecycle(refresh=True)
-            except SscardError as exc:
-                self.emit(LineEvent(reader, "rejected", card_unique=card, detail=str(exc)))
-                return True
-            if state is not Lifecycle.PERSONALISATION:
-                self.emit(LineEvent(reader, "rejected", card_unique=card,
-                                    detail=f"not blank (social security application {state.name}) and not in the "
-                                           "journal: left untouched"))
-                return True
-            entry = self.journal.claim(self.batch, reader, unique, self.holders.keys())
-            if entry is None:
-                if self.idle.get(reader) != card:
-                    self.idle[reader] = card
-                    self.emit(LineEvent(reader, "no-holder", card_unique=card,
-                                        detail="no pending holder left: the card waits in the reader"))
-                return False
+        elif not blank:
+            self.emit(LineEvent(reader, "rejected", card_unique=card,
+                                detail=f"not blank (social security application {state.name}) and not in the "
+                                       "journal: left untouched"))
+            return True
+        elif entry is None:
+            if self.idle.get(reader) != card:
+                self.idle[reader] = card
+                self.emit(LineEvent(reader, "no-holder", card_unique=card,
+                                    detail="no pending holder left: the card waits in the reader"))
+            return False
         data = self.holders[entry.holder_key]
         try:
             report = personalise(protocol, data, self.keys, bank_keys=self.bank_keys, resume=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import sys
 import tempfile
 import threading
 import time
@@ -45,33 +46,74 @@ def register(commands: Any) -> None:
     batch.add_argument("--check-only", action="store_true", help="check the batch and stop: no journal, no card")
     batch.add_argument("--cards-csv", metavar="FILE",
                        help="write the holder → card list (batch, record, state, card-unique bytes, reason) here")
+    batch.add_argument("--plain", action="store_true",
+                       help="one line per card instead of live progress bars (the default when not on a terminal)")
     batch.add_argument("--json", action="store_true", help="machine-readable output (docs/batch.md)")
     batch.set_defaults(handler=run_batch)
 
 
-class _Progress:
-    """Plain progress lines: cards done of the batch, cards per minute and ETA, per event."""
+_FINISHED = ("done", "resumed-done", "failed")
 
-    def __init__(self, total: int, done: int, quiet: bool) -> None:
+
+class _Progress:
+    """Cards finished of the batch and per reader, cards per minute and ETA: one line per event when the
+    output is not a terminal, a live progress bar per reader (rich) when it is; nothing with --json."""
+
+    def __init__(self, total: int, done: int, *, quiet: bool, bars: bool) -> None:
         self.total = total
         self.done = done
         self.started = time.monotonic()
-        self.new = 0
         self.quiet = quiet
         self.lock = threading.Lock()
+        self.per_reader: dict[str, int] = {}
+        self._live: Any = None
+        if bars and not quiet:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self._live = Progress(TextColumn("{task.description:<24}"), BarColumn(), MofNCompleteColumn(),
+                                  TextColumn("{task.fields[rate]:>5.0f} cards/min"), TimeRemainingColumn())
+            self._overall = self._live.add_task("batch", total=total, completed=done, rate=0.0)
+            self._tasks: dict[str, Any] = {}
+
+    def __enter__(self) -> _Progress:
+        if self._live is not None:
+            self._live.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._live is not None:
+            self._live.refresh()  # the last state on screen, not the last periodic frame
+            self._live.stop()
+
+    def rate(self, finished: int) -> float:
+        minutes = (time.monotonic() - self.started) / 60
+        return finished / minutes if minutes > 0 else 0.0
 
     def __call__(self, event: Any) -> None:
         with self.lock:
-            if event.kind in ("done", "resumed-done", "failed"):
+            if event.kind in _FINISHED:
                 self.done += 1
-                self.new += 1
+                self.per_reader[event.reader] = self.per_reader.get(event.reader, 0) + 1
             if self.quiet:
                 return
-            minutes = (time.monotonic() - self.started) / 60
-            rate = self.new / minutes if minutes > 0 and self.new else 0.0
+            new = sum(self.per_reader.values())
+            if self._live is not None:
+                self._show(event, new)
+                return
+            rate = self.rate(new)
             left = self.total - self.done
             eta = f", ETA {int(left / rate * 60) // 60}:{int(left / rate * 60) % 60:02d}" if rate and left else ""
             print(f"[{self.done}/{self.total}, {rate:.0f} cards/min{eta}] {event}", flush=True)
+
+    def _show(self, event: Any, new: int) -> None:
+        live = self._live
+        if event.reader not in self._tasks:
+            self._tasks[event.reader] = live.add_task(event.reader, total=None, rate=0.0)
+        live.update(self._tasks[event.reader], completed=self.per_reader.get(event.reader, 0),
+                    rate=self.rate(self.per_reader.get(event.reader, 0)))
+        live.update(self._overall, completed=self.done, rate=self.rate(new))
+        if event.kind not in ("done", "resumed-done"):  # what needs the operator's eye stays on screen
+            live.console.print(str(event))
 
 
 def run_batch(args: argparse.Namespace) -> int:
@@ -130,15 +172,16 @@ def _run(args: argparse.Namespace, report: Any, slots: list[Any], keys: Any, ban
     with Journal(args.journal or DEFAULT_JOURNAL_URL) as journal:
         before = journal.counts(name)
         finished = before[JournalState.DONE] + before[JournalState.FAILED]
-        progress = _Progress(len(report.valid), finished, quiet=args.json)
-        try:
-            outcome = run_line(report, slots, journal, keys, bank_keys=bank_keys, batch=name,
-                               skip_invalid=args.skip_invalid, on_event=progress)
-            incomplete: str | None = None
-        except BatchRejected as exc:
-            return _report_problems(exc.report, args.json, stopped=True)
-        except BatchIncomplete as exc:
-            outcome, incomplete = exc.outcome, str(exc)
+        bars = sys.stdout.isatty() and not args.plain
+        with _Progress(len(report.valid), finished, quiet=args.json, bars=bars) as progress:
+            try:
+                outcome = run_line(report, slots, journal, keys, bank_keys=bank_keys, batch=name,
+                                   skip_invalid=args.skip_invalid, on_event=progress)
+                incomplete: str | None = None
+            except BatchRejected as exc:
+                return _report_problems(exc.report, args.json, stopped=True)
+            except BatchIncomplete as exc:
+                outcome, incomplete = exc.outcome, str(exc)
     if args.cards_csv:
         Path(args.cards_csv).write_text(outcome.cards_csv(), encoding="utf-8")
     if args.json:
