@@ -8,6 +8,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -55,3 +56,14 @@ def postgres_schema() -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
+
+
+@contextmanager
+def database_url(kind: str, tmp_path: Path, name: str) -> Iterator[str]:
+    """The URL of an empty database of ``kind``: a SQLite file ``name``.db in ``tmp_path``, or a fresh
+    PostgreSQL schema (skipped, saying why, where there is no server)."""
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_path / name}.db"
+    else:
+        with postgres_schema() as url:
+            yield url

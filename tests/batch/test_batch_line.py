@@ -12,16 +12,18 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from batch_helpers import BANK_KEYS, KEYS, holder, holders_on, station, write_jsonl
-from postgres_helpers import postgres_schema
+from postgres_helpers import database_url
+from wrapped_connection import WrappedConnection
 
 from jcardsim_bridge import VirtualReader
 from sscard import Connection, PcscConnection, SocialSecuritySession
+from sscard import spec_tables as t
 from sscard.batch import (
     BatchIncomplete,
     BatchRejected,
@@ -48,20 +50,12 @@ class Killed(BaseException):
     """What ``kill -9`` does to the process, as seen from inside: nothing after it runs."""
 
 
-class KillAfter:
-    """A connection that dies (raises :class:`Killed`) instead of sending APDU number ``limit``."""
+class KillAfter(WrappedConnection):
+    """A connection that dies (raises :class:`Killed`) once the shared ``budget`` of APDUs is spent."""
 
     def __init__(self, inner: Connection, budget: list[int]) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.budget = budget
-
-    @property
-    def description(self) -> str:
-        return self.inner.description
-
-    @property
-    def atr(self) -> bytes:
-        return self.inner.atr
 
     def transmit(self, apdu: bytes) -> bytes:
         if self.budget[0] <= 0:
@@ -69,19 +63,13 @@ class KillAfter:
         self.budget[0] -= 1
         return self.inner.transmit(apdu)
 
-    def reset(self) -> None:
-        self.inner.reset()
 
-    def close(self) -> None:
-        self.inner.close()
+class WrappingSlot:
+    """A reader of ``cards`` whose connections go through ``wrap`` (the card itself stays the stack's)."""
 
-
-class KillingSlot:
-    """A reader whose cards' connections die after ``budget`` APDUs in all (shared across the whole run)."""
-
-    def __init__(self, cards: ModelCardLine, budget: int) -> None:
+    def __init__(self, cards: ModelCardLine, wrap: Callable[[Connection], Connection]) -> None:
         self.cards = cards
-        self.budget = [budget]
+        self.wrap = wrap
 
     @property
     def name(self) -> str:
@@ -93,11 +81,17 @@ class KillingSlot:
 
     def wait_for_card(self, timeout: float) -> Connection | None:
         card = self.cards.wait_for_card(timeout)
-        return KillAfter(card, self.budget) if card is not None else None
+        return self.wrap(card) if card is not None else None
 
     def wait_for_removal(self, connection: Connection, stop: threading.Event) -> None:
-        assert isinstance(connection, KillAfter)
-        self.cards.wait_for_removal(connection.inner, stop)
+        self.cards.wait_for_removal(connection.inner if isinstance(connection, WrappedConnection) else connection,
+                                    stop)
+
+
+def killing_slot(cards: ModelCardLine, budget: int) -> WrappingSlot:
+    """A reader whose cards' connections die after ``budget`` APDUs in all (shared across the whole run)."""
+    shared = [budget]
+    return WrappingSlot(cards, lambda card: KillAfter(card, shared))
 
 
 def batch_file(tmp_path: Path, n: int, *, first: int = 1) -> Path:
@@ -163,7 +157,7 @@ def test_a_line_killed_at_random_points_resumes_to_one_holder_per_card(tmp_path:
     url = f"sqlite:///{tmp_path / 'journal.db'}"
     kills = 0
     for _ in range(60):
-        slot = KillingSlot(cards, rng.randint(0, 60))
+        slot = killing_slot(cards, rng.randint(0, 60))
         with Journal(url) as journal:
             try:
                 outcome = run_line(report, [slot], journal, KEYS, bank_keys=BANK_KEYS)
@@ -185,57 +179,37 @@ def test_a_line_killed_at_random_points_resumes_to_one_holder_per_card(tmp_path:
         assert model.lifecycle("SSSE") == model.lifecycle("PBOC") in ("ISSUED", "PERSONALISATION")
 
 
-class PullAfterSocial:
-    """A reader from which the card is pulled once, right after its social security application is ISSUED."""
+class PulledAfterSocial(WrappedConnection):
+    """The card leaves the reader right after its social security application is ISSUED: at the SELECT of the
+    financial application that follows END PERSONALISATION."""
 
-    def __init__(self, cards: ModelCardLine) -> None:
-        self.cards = cards
-        self.pulled: Connection | None = None
+    def __init__(self, inner: Connection, pulled: list[Connection]) -> None:
+        super().__init__(inner)
+        self.pulled = pulled
 
-    @property
-    def name(self) -> str:
-        return self.cards.name
-
-    @property
-    def exhausted(self) -> bool:
-        return self.cards.exhausted
-
-    def wait_for_card(self, timeout: float) -> Connection | None:
-        card = self.cards.wait_for_card(timeout)
-        if card is None or self.pulled is not None:
-            return card
-        slot = self
-
-        class Pulled(KillAfter):
-            def transmit(self, apdu: bytes) -> bytes:
-                # END PERSONALISATION of the social security application done, then the SELECT of the financial
-                # one: the card leaves the reader
-                if len(apdu) > 5 and apdu[1] == 0xA4 and apdu[5:5 + apdu[4]] == bytes.fromhex("A000000333010101"):
-                    model = getattr(self.inner, "model", None)
-                    if model is not None and model.lifecycle("SSSE") == "ISSUED":
-                        slot.pulled = self.inner
-                        raise CardConnectionError("the card was pulled out")
-                return self.inner.transmit(apdu)
-
-        return Pulled(card, [10**6])
-
-    def wait_for_removal(self, connection: Connection, stop: threading.Event) -> None:
-        self.cards.wait_for_removal(connection.inner if isinstance(connection, KillAfter) else connection, stop)
+    def transmit(self, apdu: bytes) -> bytes:
+        if not self.pulled and len(apdu) > 5 and apdu[1] == 0xA4 and apdu[5:5 + apdu[4]] == t.PBOC_AID:
+            model: Any = getattr(self.inner, "model", None)
+            if model is not None and model.lifecycle("SSSE") == "ISSUED":
+                self.pulled.append(self.inner)
+                raise CardConnectionError("the card was pulled out")
+        return self.inner.transmit(apdu)
 
 
 @pytest.mark.clause("SSC-HOST-6")
 def test_a_card_pulled_between_the_applications_is_finished_on_reinsertion(tmp_path: Path) -> None:
     report = read_batch(batch_file(tmp_path, 2))
     cards = ModelCardLine("reader", 2)
-    slot = PullAfterSocial(cards)
+    pulled_cards: list[Connection] = []
+    slot = WrappingSlot(cards, lambda card: PulledAfterSocial(card, pulled_cards))
     events: list[LineEvent] = []
     with journal_at(tmp_path) as journal:
         with pytest.raises(BatchIncomplete) as incomplete:
             run_line(report, [slot], journal, KEYS, bank_keys=BANK_KEYS, on_event=events.append)
         assert incomplete.value.outcome.counts[JournalState.IN_PROGRESS] == 1, [str(e) for e in events]
         assert [e.kind for e in events][:1] == ["interrupted"]
-        pulled = slot.pulled
-        assert pulled is not None
+        assert len(pulled_cards) == 1
+        pulled = pulled_cards[0]
         cards.insert(pulled)  # the operator puts the card back
         outcome = run_line(report, [cards], journal, KEYS, bank_keys=BANK_KEYS, on_event=events.append)
     assert outcome.complete and "resumed-done" in [e.kind for e in events]
@@ -261,11 +235,8 @@ def test_resuming_refuses_a_card_personalised_for_another_holder(tmp_path: Path)
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def journal_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'journal.db'}"
-    else:
-        with postgres_schema() as url:
-            yield url
+    with database_url(request.param, tmp_path, "journal") as url:
+        yield url
 
 
 @pytest.mark.clause("SSC-HOST-7")

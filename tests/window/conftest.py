@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from postgres_helpers import postgres_schema
+from postgres_helpers import database_url
 from window_helpers import World
 
 from sscard.window import Registry
@@ -16,11 +16,8 @@ from sscard.window import Registry
 @pytest.fixture(params=["sqlite", "postgresql"])
 def registry_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A URL of an empty registry database: a SQLite file, or a PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'registry.db'}"
-    else:
-        with postgres_schema() as url:
-            yield url
+    with database_url(request.param, tmp_path, "registry") as url:
+        yield url
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 from window_helpers import FINANCE_PIN, HOLDER, SOCIAL_PIN, SSN, Keys, World, example_keys, model_card, model_ops
+from wrapped_connection import WrappedConnection
 
 from sscard import Connection, FinanceSession, ModelConnection, SocialSecuritySession, examples
 from sscard.cli import main
@@ -86,20 +87,13 @@ class Killed(BaseException):
     """The window's process dies here: nothing after it runs (no except clause, no journal update)."""
 
 
-class DyingConnection:
+class DyingConnection(WrappedConnection):
     """The card in the reader; the host dies just before the journalled command reaches the card
     (``before_apdu``) or just after the card ran it (``after_apdu``)."""
 
     def __init__(self, inner: Connection, at: str) -> None:
-        self.inner, self.at, self.died = inner, at, False
-
-    @property
-    def description(self) -> str:
-        return self.inner.description
-
-    @property
-    def atr(self) -> bytes:
-        return self.inner.atr
+        super().__init__(inner)
+        self.at, self.died = at, False
 
     def transmit(self, apdu: bytes) -> bytes:
         command = len(apdu) > 1 and ((apdu[0] == 0x84 and apdu[1] in _MAC_INS) or (apdu[0], apdu[1]) in _OTHER_CMDS)
@@ -110,12 +104,6 @@ class DyingConnection:
             self.inner.transmit(apdu)
             raise Killed("the card ran the command; its answer never reached the host")
         return self.inner.transmit(apdu)
-
-    def reset(self) -> None:
-        self.inner.reset()
-
-    def close(self) -> None:
-        self.inner.close()
 
 
 class DyingOps(SessionCardOperations):

@@ -44,6 +44,16 @@ def _check_new_pin(function: Function, new_pin: str, old_pin: str | None = None)
         raise RuleViolation(20, "SSC-WIN-33", f"the new {function.value} PIN is the old one: choose another")
 
 
+def _usable_card(s: Session, window: Window, card_number: str, function: Function, presented: Any) -> Card:
+    """The card, claimed for a PIN operation once it is this bank's (a bank window), usable and the one
+    presented."""
+    card = common.claim_card(s, card_number)
+    core.check_bank(window, card)
+    _check_usable(s, card, function)
+    core.check_presented(card, presented)
+    return card
+
+
 def _check_usable(s: Session, card: Card, function: Function) -> None:
     state = card.social if function is Function.SOCIAL else card.financial
     if card.status != CardStatus.ACTIVE or state != FunctionStatus.ACTIVE or common.remaining_losses(s, card):
@@ -63,10 +73,7 @@ def _pin_plan(window: Window, card_number: str, card_ops: CardOperations, functi
     presented = card_ops.read_card_identity()
 
     def plan(s: Session) -> core.CardStep:
-        card = common.claim_card(s, card_number)
-        core.check_bank(window, card)
-        _check_usable(s, card, function)
-        core.check_presented(card, presented)
+        card = _usable_card(s, window, card_number, function, presented)
         return core.CardStep(card, op, function, "pin", {"operation": op.value, "actor": applicant.to_payload()})
 
     return plan
@@ -106,10 +113,7 @@ def change_pin(window: Window, card_number: str, card_ops: CardOperations, funct
     presented = card_ops.read_card_identity()
 
     def plan(s: Session) -> core.CardStep:
-        card = common.claim_card(s, card_number)
-        core.check_bank(window, card)
-        _check_usable(s, card, function)
-        core.check_presented(card, presented)
+        card = _usable_card(s, window, card_number, function, presented)
         return core.CardStep(card, CardOp.CHANGE_PIN, function, "change_pin", {})
 
     return core.run_card_step(window, card_ops, plan, new_pin=new_pin, old_pin=old_pin)
