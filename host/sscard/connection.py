@@ -70,6 +70,19 @@ def exchange(connection: Connection, apdu: bytes) -> bytes:
     return response
 
 
+def answer_to_reset(connection: Connection) -> bytes:
+    """``connection.atr`` as bytes; a connection that cannot say is a :class:`CardConnectionError` naming it
+    (as :func:`exchange` does for a failing transmit)."""
+    try:
+        return bytes(connection.atr)
+    except SscardError:
+        raise
+    except Exception as exc:
+        text = str(exc).strip()
+        raise CardConnectionError(f"{connection.description}: ATR: {type(exc).__name__}{': ' if text else ''}"
+                                  f"{text}") from exc
+
+
 def send_and_receive(connection: Connection, apdu: bytes) -> tuple[bytes, int]:
     """Transmit and split the response into (data, status word)."""
     response = exchange(connection, apdu)

@@ -119,7 +119,8 @@ def test_personalise_with_bank_keys(card_factory: CardFactory, cli: Cli) -> None
 def test_info(card: Connection, cli: Cli) -> None:
     cli.insert(card)
     info = cli.json("info")
-    assert set(info) == {"card", "holder", "restricted", "applications"}
+    assert set(info) == {"reader", "atr", "card", "holder", "restricted", "applications"}
+    assert info["atr"] == card.atr.hex().upper() and info["reader"] == card.description
     assert set(info["card"]) == {"card_id", "area_code", "card_unique", "card_type", "spec_version", "issuer_org",
                                  "issue_date", "expiry_date", "card_number"}
     assert set(info["holder"]) == {"social_security_number", "name", "name_extension", "sex", "ethnicity",
@@ -348,3 +349,30 @@ def test_app_reset_key_brings_back_a_locked_read_key(active_card: Connection, cl
     with pytest.raises(SystemExit) as usage:  # IK has no counter to reset: argparse's usage error
         cli("app", "reset-key", "IK", "--keys", KEYS)
     assert usage.value.code == 2
+
+
+# ------------------------------------------------------------------------------ sscard apdu (testers)
+
+
+@pytest.mark.clause("SSC-APDU-1", "SSC-APP-1")
+def test_apdu_sends_raw_commands_and_names_each_status_word(card: Connection, cli: Cli) -> None:
+    cli.insert(card)
+    result = cli.json("apdu", "--select", "ssse", "00B2 012C 00", "00 84 00 00 08", "80FF000000")  # EF05 rec 1
+    assert result["atr"] == card.atr.hex().upper()
+    select, record, challenge, unknown = result["exchanges"]
+    assert select["command"].startswith("00A40400") and select["sw"] == "9000"
+    assert record["command"] == "00B2012C00" and record["sw"] == "9000" and record["data"]
+    assert challenge["sw"] == "9000" and len(challenge["data"]) == 16
+    assert unknown["sw"] == "6D00" and unknown["meaning"] == "Instruction code not supported"
+    code, out, _ = cli("apdu", "00A4040005A000000333")
+    assert code == 0 and out.splitlines()[1] == "> 00A4040005A000000333"
+    assert out.splitlines()[2] == "< 6A82  (File or application not found)"
+
+
+def test_apdu_refuses_what_is_not_an_apdu_before_the_card(cli: Cli) -> None:
+    cli.insert(None)
+    assert cli.error("apdu", "00A4", "zz") == "APDU '00A4': 2 bytes; a command APDU has at least CLA INS P1 P2"
+    assert cli.error("apdu", "00A40400", "0g") == "APDU '0g': not hexadecimal bytes"
+    assert cli.error("apdu", "--select", "A000", "00A40400") == \
+        "--select 'A000': an AID has 5 to 16 bytes, not 2"
+    assert cli.readers == []

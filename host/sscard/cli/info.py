@@ -82,13 +82,17 @@ def _finance(connection: Any) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from sscard.connection import answer_to_reset
     from sscard.keys import SoftwareIssuerKeys
 
     keys = SoftwareIssuerKeys.load(args.keys) if args.keys else None
     with _card.card(args) as connection:
         social, info, holder, restricted = _social(connection, keys)
         finance = _finance(connection)
+        reader, atr = connection.description, answer_to_reset(connection).hex().upper()
     result = {
+        "reader": reader,
+        "atr": atr,
         "card": info.to_json() if info else None,
         "holder": holder.to_json() if holder else None,
         "restricted": restricted,
@@ -97,6 +101,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(result)
         return 0
+    print(f"reader     {reader}, ATR {atr}")
     for line in _text(info, holder, restricted, social, finance):
         print(line)
     return 0
