@@ -114,26 +114,6 @@ NOT_ON_SM4: dict[str, dict[str, set[str] | None]] = {
     # raw APDUs with the 3DES retail MAC and 4-byte challenges throughout (applet_helpers)
     "applet": {"*": None},
     "host": {
-        # the 3.0 profile hides EF05 record 7 and EF06 until EXTERNAL AUTHENTICATE with RK (SSC-ACC-2): these
-        # read holder data without it, as the host library and the CLI do today
-        "test_social_session.py": {"test_basic_data_in_three_apdus", "test_raw_record_access_by_number_by_tag_and_from",
-                                   "test_basic_data_stays_readable_before_activation", "test_long_gbk_name_round_trip",
-                                   "test_basic_data_read_from_inside_a_sub_application",
-                                   "test_personal_data_masked_in_repr"},
-        "test_cli_commands.py": {"test_personalise_info_activate", "test_personalise_with_bank_keys", "test_info",
-                                 "test_pin_unblock_and_reset", "test_app_block_unblock_and_card_block",
-                                 "test_info_on_a_profile_3_card", "test_a_connection_answering_bytearrays_works",
-                                 "test_app_reset_key_brings_back_a_locked_read_key"},
-        "test_issuer_operations.py": {"test_reset_sets_a_new_pin", "test_update_record_with_mac",
-                                      "test_blocked_application_refuses_pin_and_reads_then_comes_back",
-                                      "test_external_and_internal_authentication"},
-        "test_personalisation.py": {"test_personalise_from_the_examples_and_read_back",
-                                    "test_wrong_issuer_transport_key_writes_nothing_and_spends_one_try"},
-        "test_finance_session.py": {"test_social_keys_cannot_act_on_the_financial_application"},
-        "test_protocol_chain.py": {"test_pin_and_name_never_reach_the_log"},
-        # 3DES MACs and 8-byte blocks, or the 2.0 profile, spelt out in the test
-        "test_secure_messaging.py": {"test_mac_attack_is_refused_and_changes_nothing",
-                                     "test_mac_without_challenge_is_refused"},
         # its parameters already make both generations' cards (2.0: 3DES, 3.0: SM4) on every kind
         "test_sm_hardening.py": {"test_the_access_profile_sets_the_challenge_length"},
     },
@@ -151,7 +131,7 @@ def not_on_sm4(item: pytest.Item) -> bool:
         return not kind.endswith(SM4_SUFFIX)
     if not kind.endswith(SM4_SUFFIX):
         return False
-    files = {} if os.environ.get("X18B") and item.path.parent.name == "host" else NOT_ON_SM4.get(item.path.parent.name, {})
+    files = NOT_ON_SM4.get(item.path.parent.name, {})
     names = files.get("*", files.get(item.path.name, set()))
     return names is None or getattr(item, "originalname", item.name) in names
 
