@@ -111,8 +111,7 @@ MACHINE_ALONE: dict[str, set[str] | None] = {
 # card. Deselected there, not skipped: they say nothing about an SM4 card. The SM4 card's own raw-APDU
 # behaviour is tests/applet/test_ssse_sm4.py, which runs on the SM4 kinds only (files named *sm4*).
 NOT_ON_SM4: dict[str, dict[str, set[str] | None]] = {
-    # raw APDUs with the 3DES retail MAC and 4-byte challenges throughout (applet_helpers)
-    "applet": {"*": None},
+    "applet": {},
     "host": {
         # its parameters already make both generations' cards (2.0: 3DES, 3.0: SM4) on every kind
         "test_sm_hardening.py": {"test_the_access_profile_sets_the_challenge_length"},
