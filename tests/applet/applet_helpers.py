@@ -2,7 +2,9 @@
 
 Every test in this directory runs on each card kind (model, simulator, pcsc): the same APDUs, the
 same expected status words and data. Random challenges differ between kinds, so MAC'd commands and
-cryptograms are computed from each card's own challenge.
+cryptograms are computed from each card's own challenge. On the SM4 kinds (a 3rd-generation card) the social
+security application's MACs, cryptograms and challenges are SM4 ones: the helpers take them from
+:data:`CARD`, the card's generation, unless a test names its own.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ truncated MACs), EXTERNAL and INTERNAL AUTHENTICATE."""
 from __future__ import annotations
 
 import pytest
-from apdus import build, build_mac, challenge_iv
+from apdus import build, challenge_iv
 from applet_helpers import (
     SPEC,
     SSSE,
