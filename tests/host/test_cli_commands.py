@@ -356,3 +356,15 @@ def test_app_reset_key_brings_back_a_locked_read_key(active_card: Connection, cl
     with pytest.raises(SystemExit) as usage:  # IK has no counter to reset: argparse's usage error
         cli("app", "reset-key", "IK", "--keys", KEYS)
     assert usage.value.code == 2
+
+
+@pytest.mark.clause("SSC-KEY-5")
+def test_virtual_card_of_an_unknown_algorithm_is_refused_before_it_starts(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """`sscard sim start` makes a 3DES or (--sm4) an SM4 card; any other algorithm is named, nothing started."""
+    from sscard import virtual_card
+
+    monkeypatch.setenv("SSCARD_SIM_DIR", str(tmp_path))
+    with pytest.raises(ValueError, match="algorithm 'AES-128' is not one of 3DES-16, SM4"):
+        virtual_card.start(algorithm="AES-128")
+    assert list(tmp_path.iterdir()) == []
