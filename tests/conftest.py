@@ -115,10 +115,8 @@ NOT_ON_SM4: dict[str, dict[str, set[str] | None]] = {
     # counterpart in test_ssse_sm4.py (named there). The rest of tests/applet follows the card's generation
     # (applet_helpers.CARD).
     "applet": {
-        "test_ssse_perso.py": {  # test_personalisation_of_an_sm4_card: SM4 PUT KEY / SET PIN lengths and KCVs
-            "test_end_personalisation_needs_everything", "test_personalisation_needs_the_transport_key",
-            "test_put_key", "test_put_key_of_the_transport_key_ends_its_authentication", "test_set_access_profile",
-            "test_set_pin", "test_terminal_keys_do_not_authenticate_in_personalisation"},
+        # test_personalisation_of_an_sm4_card: SM4 PUT KEY (KAT-SM4PUTKEY-1, lengths, check value), profile 30 only
+        "test_ssse_perso.py": {"test_put_key", "test_set_access_profile"},
         "test_ssse_pin.py": {"test_reload_refuses_bad_padding"},  # test_reload_refuses_bad_padding_in_an_sm4_block
         "test_ssse_secure_messaging.py": {
             "test_get_challenge",  # test_sm4_mac_with_every_challenge_length, test_a_3des_card_has_no_sm4_lengths
