@@ -75,11 +75,15 @@ def session_for(protocol: CardProtocol, app: str, profile: CardProfile) -> Appli
     ap = profile.ssse if app == "SSSE" else profile.pboc
     assert ap is not None, f"the profile has no {app} application"
     if app == "SSSE":
-        area = str(ap.data["EF05"]["04"])[:6] if "EF05" in ap.data else "440200"
-        keys = PreparedIssuerKeys(city_code=area, transport_key=ap.perso_key, card_keys=ap.keys,
-                                  algorithm=algorithm_of(ap))
-        return SocialSecuritySession(protocol, keys=keys)  # type: ignore[return-value]
+        return SocialSecuritySession(protocol, keys=issuer_keys_of(profile))  # type: ignore[return-value]
     return FinanceSession(protocol, keys=PreparedBankKeys(transport_key=ap.perso_key, card_keys=ap.keys))  # type: ignore[return-value]
+
+
+def issuer_keys_of(profile: CardProfile) -> PreparedIssuerKeys:
+    """The social security application's keys of a card made from ``profile`` (already diversified for it)."""
+    ap = profile.ssse
+    area = str(ap.data["EF05"]["04"])[:6] if "EF05" in ap.data else "440200"
+    return PreparedIssuerKeys(city_code=area, transport_key=ap.perso_key, card_keys=ap.keys, algorithm=algorithm_of(ap))
 
 
 def algorithm_of(profile: AppProfile) -> crypto.Algorithm:

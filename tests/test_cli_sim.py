@@ -53,7 +53,7 @@ def test_start_status_stop(env: dict[str, str]) -> None:
     start = sscard("sim", "start", "--json", env=env)
     assert start.returncode == 0, start.stderr
     state = json.loads(start.stdout)
-    assert pid_alive(state["card_pid"])
+    assert pid_alive(state["card_pid"]) and state["algorithm"] == "3DES-16"  # a 2nd-generation card by default
     assert state["pcscd_pid"] is None if pcscd_before else pid_alive(state["pcscd_pid"])
 
     # Another process, plain pyscard, no sscard code: the card is there and answers.
@@ -121,3 +121,34 @@ def test_corrupt_state_is_reported(env: dict[str, str]) -> None:
 def test_bad_usage_exits_2(env: dict[str, str]) -> None:
     run = sscard("sim", "start", "--port", "1234", env=env)
     assert run.returncode == 2 and "invalid choice" in run.stderr
+
+
+@pytest.mark.clause("SSC-KEY-5", "SSC-PERSO-5", "SSC-ACC-2")
+def test_a_3rd_generation_virtual_card(env: dict[str, str], tmp_path: Path) -> None:
+    """`sim start --sm4`: an SM4 card. `sscard personalise` takes it with the 3.0 holder record and the SM4
+    issuer keys (3DES keys are refused before any APDU), `sscard info` shows its holder data with those keys
+    only, and the issuer commands work on it unchanged."""
+    examples = tmp_path / "examples"
+    assert sscard("examples", str(examples), env=env).returncode == 0
+    start = sscard("sim", "start", "--sm4", "--json", env=env)
+    assert start.returncode == 0, start.stderr
+    state = json.loads(start.stdout)
+    assert state["algorithm"] == "SM4"
+    status = sscard("sim", "status", env=env)
+    assert status.returncode == 0 and "3rd-generation SM4 card" in status.stdout
+    reader = ["--reader", state["reader"]]
+    holder, keys = str(examples / "holder-sm4.json"), str(examples / "issuer-keys-sm4.json")
+    assert_one_line_error(sscard("personalise", "--holder", holder, "--keys", str(examples / "issuer-keys.json"),
+                                 *reader, env=env), "access profile 3.0 needs SM4 keys")
+    perso = sscard("personalise", "--holder", holder, "--keys", keys, "--bank-keys", str(examples / "bank-keys.json"),
+                   "--json", *reader, env=env)
+    assert perso.returncode == 0, perso.stderr
+    assert json.loads(perso.stdout)["applications"] == {"social": "ISSUED", "finance": "ISSUED"}
+    restricted = json.loads(sscard("info", "--json", *reader, env=env).stdout)
+    assert restricted["restricted"] == ["card_number", "holder"] and restricted["card"]["spec_version"] == "3.00"
+    info = json.loads(sscard("info", "--json", "--keys", keys, *reader, env=env).stdout)
+    assert info["restricted"] == [] and info["holder"]["name"] == "张三"
+    assert info["card"]["card_number"] == "K12345678"
+    activate = sscard("app", "activate", "--keys", keys, "--json", *reader, env=env)
+    assert activate.returncode == 0 and json.loads(activate.stdout)["lifecycle"] == "ACTIVE", activate.stderr
+    assert sscard("sim", "stop", env=env).returncode == 0

@@ -2,14 +2,17 @@
 
 Every test in this directory runs on each card kind (model, simulator, pcsc): the same APDUs, the
 same expected status words and data. Random challenges differ between kinds, so MAC'd commands and
-cryptograms are computed from each card's own challenge.
+cryptograms are computed from each card's own challenge. On the SM4 kinds (a 3rd-generation card) the social
+security application's MACs, cryptograms and challenges are SM4 ones: the helpers take them from
+:data:`CARD`, the card's generation, unless a test names its own.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
-from apdus import build, challenge_iv, mac_exchange
+from apdus import build, build_mac, challenge_iv, mac_exchange
 
 from apdu_spec import load
 from apdu_spec.model import AppProfile, CardProfile
@@ -26,6 +29,24 @@ PBOC_KEYS = PROFILE.pboc.keys
 PIN = "123456"
 FIN_PIN = "1234"
 TDES = crypto.Algorithm.TDES
+
+
+@dataclass(frozen=True)
+class Generation:
+    """What the social security application's raw APDUs depend on in the card's generation (SSC-KEY-5): its
+    keys' algorithm and the challenges its MAC'd commands and external authentications take (SSC-SM-2, SSC-SM-7).
+    The financial application is 3DES with 4-byte challenges on both."""
+
+    algorithm: crypto.Algorithm
+    mac_challenge: int
+    auth_challenge: int
+    profile: CardProfile
+
+
+SECOND = Generation(TDES, 4, 8, PROFILE)
+THIRD = Generation(crypto.Algorithm.SM4, 16, 16, CardProfile.example(access_profile="3.0"))
+# The generation of the card under test: tests/applet/conftest.py makes it THIRD on the SM4 card kinds.
+CARD = SECOND
 
 
 class Card(Protocol):
@@ -76,20 +97,26 @@ def mac_command(
     *,
     p1: int | None = None,
     p2: int | None = None,
-    n: int = 4,
+    n: int | None = None,
     corrupt: bool = False,
-    algorithm: crypto.Algorithm = TDES,
+    algorithm: crypto.Algorithm | None = None,
 ) -> int:
-    """GET CHALLENGE, then the MAC'd command under ``key`` (a wrong MAC when ``corrupt``); its SW."""
-    response = mac_exchange(SPEC, app, name, key, card.transmit, data, p1=p1, p2=p2, challenge_length=n,
-                            spoil="flip" if corrupt else None, algorithm=algorithm)
+    """GET CHALLENGE (``n`` bytes, default the card generation's), then the MAC'd command under ``key`` (of the
+    generation's algorithm unless given; a wrong MAC when ``corrupt``); its SW."""
+    generation = CARD if app == "SSSE" else SECOND
+    response = mac_exchange(SPEC, app, name, key, card.transmit, data, p1=p1, p2=p2,
+                            challenge_length=n or generation.mac_challenge, spoil="flip" if corrupt else None,
+                            algorithm=algorithm or generation.algorithm)
     return int.from_bytes(response[-2:], "big")
 
 
-def external_authenticate(card: Card, app: str, key_id: int, key: bytes, *, n: int = 8, good: bool = True,
-                          algorithm: crypto.Algorithm = TDES) -> int:
-    """GET CHALLENGE, then EXTERNAL AUTHENTICATE with key ``key_id`` (of the card's ``algorithm``); its SW."""
-    ch = challenge(card, n)
+def external_authenticate(card: Card, app: str, key_id: int, key: bytes, *, n: int | None = None,
+                          good: bool = True, algorithm: crypto.Algorithm | None = None) -> int:
+    """GET CHALLENGE, then EXTERNAL AUTHENTICATE with key ``key_id`` (of the card's ``algorithm``, default the
+    card generation's); its SW."""
+    generation = CARD if app == "SSSE" else SECOND
+    algorithm = algorithm or generation.algorithm
+    ch = challenge(card, n or generation.auth_challenge)
     cryptogram = crypto.encrypt_ecb(key, challenge_iv(ch, algorithm), algorithm)
     if not good:
         cryptogram = bytes([cryptogram[0] ^ 0xFF]) + cryptogram[1:]
@@ -122,8 +149,9 @@ def record_bytes(app: str, file: str, number: int, values: dict[str, str | bytes
     return encode_record(rec, given)
 
 
-def personalised_record(app: str, file: str, number: int, profile: CardProfile = PROFILE) -> bytes:
-    """The record as personalisation writes it from ``profile``."""
+def personalised_record(app: str, file: str, number: int, profile: CardProfile | None = None) -> bytes:
+    """The record as personalisation writes it from ``profile`` (default: the example card of its generation)."""
+    profile = profile or CARD.profile
     ap: AppProfile | None = profile.ssse if app == "SSSE" else profile.pboc
     assert ap is not None
     return record_bytes(app, file, number, dict(ap.data.get(file, {})))
@@ -131,6 +159,37 @@ def personalised_record(app: str, file: str, number: int, profile: CardProfile =
 
 def enciphered(key: bytes, data: bytes, algorithm: crypto.Algorithm = TDES) -> bytes:
     return crypto.encipher_data(key, data, algorithm)
+
+
+def generation() -> Generation:
+    """The generation of the card under test (CARD, as tests/applet/conftest.py set it for this test)."""
+    return CARD
+
+
+def ssse_enciphered(key: bytes, data: bytes) -> bytes:
+    """``data`` enciphered for the social security application under ``key``: 3DES or SM4 as the card's
+    generation has it (SSC-KEY-5)."""
+    return enciphered(key, data, CARD.algorithm)
+
+
+def ssse_challenge(card: Card) -> bytes:
+    """GET CHALLENGE for one MAC'd command of the social security application: as long as the card's generation
+    takes (4 bytes on a 2.0 card, one SM4 block on a 3.0 one)."""
+    return challenge(card, CARD.mac_challenge)
+
+
+def ssse_mac(name: str, key: bytes, challenge: bytes, data: bytes = b"", *, p1: int | None = None,
+             p2: int | None = None) -> bytes:
+    """The social security application's command ``name`` MAC'd under ``key`` on ``challenge``, with the MAC of
+    the card's generation (3DES retail MAC or SM4 CBC-MAC, SSC-SM-2)."""
+    return build_mac(SPEC, "SSSE", name, key, challenge, data, p1=p1, p2=p2, algorithm=CARD.algorithm)
+
+
+def open_reads(card: Card) -> None:
+    """A 3.0 card opens EF05's card number, EF06 and the DF files only after EXTERNAL AUTHENTICATE with the read
+    key RK (SSC-ACC-2): this authenticates on one; a 2.0 card reads them without, and gets nothing sent."""
+    if CARD.profile.ssse.access_profile == "3.0":
+        assert external_authenticate(card, "SSSE", SSSE.keys["RK"].id, CARD.profile.ssse.keys["RK"]) == 0x9000
 
 
 def put_key_data(transport: bytes, value: bytes, algorithm: crypto.Algorithm = TDES) -> bytes:

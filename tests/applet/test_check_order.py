@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from applet_helpers import challenge, select, send, sw, verify
+from applet_helpers import challenge, open_reads, select, send, ssse_challenge, sw, verify
 
 
 @pytest.mark.clause("SSC-APDU-4", "SSC-APP-6")
@@ -42,10 +42,10 @@ def test_length_before_challenge_before_key_before_access(card_factory):
     select(card)
     assert sw(card, "841E00000300000000") == 0x6700   # length before the challenge
     assert sw(card, "841E00000400000000") == 0x6984   # no challenge
-    challenge(card)
+    ssse_challenge(card)
     assert sw(card, "841E00000400000000") == 0x6988   # wrong MAC
     # access (step 8) after the MAC: EF05 cannot be updated, but a wrong MAC answers first
-    challenge(card)
+    ssse_challenge(card)
     assert sw(card, "04DC0724" + "0F" + "07094B3132333435363738" + "00000000") == 0x6988
 
 
@@ -53,6 +53,7 @@ def test_length_before_challenge_before_key_before_access(card_factory):
 def test_file_resolution_before_access_before_records(card_factory):
     card = card_factory()
     select(card)
+    open_reads(card)  # a 3.0 card: with RK (SSC-ACC-2), so that the checks below are the others
     assert sw(card, "00A4040006D15600000503") == 0x9000
     assert sw(card, "00B2090C00") == 0x6A82            # no SFI 1 in DF04
     assert sw(card, "00B2092C00") == 0x6982            # DF04's file: the PIN first
@@ -64,6 +65,7 @@ def test_file_resolution_before_access_before_records(card_factory):
 def test_wrong_le_comes_last(card_factory):
     card = card_factory()
     select(card)
+    open_reads(card)  # a 3.0 card: with RK (SSC-ACC-2), so that the checks below are the others
     assert sw(card, "00B2082C01") == 0x6A83            # no record: 6A83, not 6CXX
     assert sw(card, "00B2072C01") == 0x6C0B
 

@@ -4,21 +4,23 @@ commands outside their states; UPDATE RECORD with the maintenance MAC."""
 from __future__ import annotations
 
 import pytest
-from apdus import build_mac
 from applet_helpers import (
     PBOC,
     SPEC,
     SSSE,
     SSSE_KEYS,
-    challenge,
     fci,
+    generation,
     h,
     mac_command,
+    open_reads,
     personalised_record,
     read,
     record_bytes,
     select,
     send,
+    ssse_challenge,
+    ssse_mac,
     sw,
     verify,
 )
@@ -93,7 +95,7 @@ def test_card_block_ends_both_applications(card_factory, state):
 
 @pytest.mark.clause("SSC-LC-7")
 def test_card_block_of_a_temporary_card(card_factory):
-    card = card_factory(CardProfile.example(temporary=True))
+    card = card_factory(CardProfile.example(temporary=True, access_profile=generation().profile.ssse.access_profile))
     select(card)
     assert mac_command(card, "SSSE", "CARD_BLOCK", MAINT) == 0x9000
     assert send(card, "00A404000F" + SSSE.aid.hex()) == (b"", 0x6A81)
@@ -125,12 +127,14 @@ def test_update_record_with_mac(card_factory):
     new = record_bytes("SSSE", "EF06", 4, {"0A": "2"})
     assert mac_command(card, "SSSE", "UPDATE_RECORD_SM", MAINT, new, p1=4, p2=0 << 3 | 4) == 0x6986
     assert mac_command(card, "SSSE", "UPDATE_RECORD_SM", MAINT, new, p1=4, p2=6 << 3 | 4) == 0x9000
+    open_reads(card)
     assert read(card, 6, 4) == (new, 0x9000)
     # the MAC covers the data: another record under the same MAC is refused, nothing changes
-    ch = challenge(card)
-    apdu = build_mac(SPEC, "SSSE", "UPDATE_RECORD_SM", MAINT, ch, record_bytes("SSSE", "EF06", 4, {"0A": "1"}),
-                     p1=4, p2=6 << 3 | 4)
+    ch = ssse_challenge(card)
+    apdu = ssse_mac("UPDATE_RECORD_SM", MAINT, ch, record_bytes("SSSE", "EF06", 4, {"0A": "1"}), p1=4,
+                    p2=6 << 3 | 4)
     assert sw(card, apdu[:-5] + b"\x32" + apdu[-4:]) == 0x6988
+    open_reads(card)
     assert read(card, 6, 4) == (new, 0x9000)
     # the maintenance key, not another
     assert mac_command(card, "SSSE", "UPDATE_RECORD_SM", SSSE_KEYS["UNBLOCK"], new, p1=4, p2=6 << 3 | 4) == 0x6988
@@ -144,6 +148,7 @@ def test_update_record_with_mac(card_factory):
     rec = personalised_record("SSSE", "EF05", 7)
     assert mac_command(card, "SSSE", "UPDATE_RECORD_SM", MAINT, rec, p1=7, p2=5 << 3 | 4) == 0x6982
     # SFI 0: the current EF
+    open_reads(card)
     assert read(card, 6, 1)[1] == 0x9000
     assert mac_command(card, "SSSE", "UPDATE_RECORD_SM", MAINT, new, p1=4, p2=0 << 3 | 4) == 0x9000
 
@@ -153,6 +158,7 @@ def test_update_record_with_mac(card_factory):
 def test_update_medical_record_needs_the_pin(card_factory):
     card = card_factory()
     select(card)
+    open_reads(card)
     assert sw(card, "00A4040006D15600000503") == 0x9000
     new = record_bytes("SSSE", "DF04_EF05", 2, {"D1": "440300"})
     assert mac_command(card, "SSSE", "UPDATE_RECORD_SM", MAINT, new, p1=2, p2=5 << 3 | 4) == 0x6982
@@ -175,6 +181,7 @@ def test_update_record_with_mac_refusals(card_factory):
     card = card_factory()
     select(card)
     assert sw(card, h("04DC04340700000000000000")) == 0x6984      # no challenge
-    challenge(card)
+    ssse_challenge(card)
     assert sw(card, h("04DC0434060A01320000")) == 0x6700         # Lc below 7
+    open_reads(card)
     assert read(card, 6, 4) == (personalised_record("SSSE", "EF06", 4), 0x9000)

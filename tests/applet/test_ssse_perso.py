@@ -13,6 +13,7 @@ from applet_helpers import (
     enciphered,
     external_authenticate,
     fci,
+    generation,
     h,
     put_key_data,
     read,
@@ -20,6 +21,7 @@ from applet_helpers import (
     select,
     send,
     social_pin,
+    ssse_enciphered,
     sw,
     verify,
 )
@@ -32,12 +34,24 @@ PERSO_ID = SSSE.keys["PERSO"].id
 
 
 def put_key(card, role: str, value: bytes, *, version: int = 1) -> int:
-    data = put_key_data(KPERSO, value)
+    data = put_key_data(KPERSO, value, generation().algorithm)
     return sw(card, bytes([0x80, 0xD8, version, SSSE.keys[role].id, len(data)]) + data)
 
 
+def set_pin_apdu(limit: int, cryptogram: bytes, *, p1: int = 0) -> bytes:
+    """SET PIN: the try limit, then the PIN enciphered under the transport key (one block of the card's cipher:
+    Lc 9 on a 3DES card, 17 on an SM4 one)."""
+    return bytes([0x80, 0xD4, p1, 0x00, 1 + len(cryptogram), limit]) + cryptogram
+
+
 def set_pin(card, pin: str, limit: int = 6) -> int:
-    return sw(card, h("80D4000009") + bytes([limit]) + enciphered(KPERSO, social_pin(pin)))
+    return sw(card, set_pin_apdu(limit, ssse_enciphered(KPERSO, social_pin(pin))))
+
+
+def own_profile() -> str:
+    """SET ACCESS PROFILE with the profile of the card's generation: 20 (2.0) on a 3DES card, 30 on an SM4 one
+    (SSC-PERSO-5)."""
+    return "80DA000001" + ("30" if generation().algorithm is crypto.Algorithm.SM4 else "20")
 
 
 def fresh(card_factory):
@@ -51,16 +65,16 @@ def test_personalisation_needs_the_transport_key(card_factory):
     card = fresh(card_factory)
     assert put_key(card, "MAINT", SSSE_KEYS["MAINT"]) == 0x6982
     assert set_pin(card, "123456") == 0x6982
-    assert sw(card, "80DA00000120") == 0x6982
+    assert sw(card, own_profile()) == 0x6982
     assert sw(card, "00DC0734" + "06" + record_bytes("SSSE", "EF06", 7, {"0D": "19900101"}).hex()) == 0x6982
     assert sw(card, "80DE0000") == 0x6982
     assert external_authenticate(card, "SSSE", PERSO_ID, KPERSO, good=False) == 0x63C9
-    assert sw(card, "80DA00000120") == 0x6982
-    assert external_authenticate(card, "SSSE", PERSO_ID, KPERSO, n=4) == 0x9000
-    assert sw(card, "80DA00000120") == 0x9000
+    assert sw(card, own_profile()) == 0x6982
+    assert external_authenticate(card, "SSSE", PERSO_ID, KPERSO, n=4) == 0x9000  # 4 bytes before a profile
+    assert sw(card, own_profile()) == 0x9000
     # the authentication ends with the session
     select(card)
-    assert sw(card, "80DA00000130") == 0x6982
+    assert sw(card, own_profile()) == 0x6982
 
 
 @pytest.mark.clause("SSC-PERSO-3", "SSC-SM-4")
@@ -88,10 +102,10 @@ def test_put_key_of_the_transport_key_ends_its_authentication(card_factory):
     assert external_authenticate(card, "SSSE", PERSO_ID, KPERSO) == 0x9000
     new = bytes(range(0x40, 0x50))
     assert put_key(card, "PERSO", new) == 0x9000
-    assert sw(card, "80DA00000120") == 0x6982
+    assert sw(card, own_profile()) == 0x6982
     assert external_authenticate(card, "SSSE", PERSO_ID, KPERSO) == 0x63C9
     assert external_authenticate(card, "SSSE", PERSO_ID, new) == 0x9000
-    assert sw(card, "80DA00000120") == 0x9000
+    assert sw(card, own_profile()) == 0x9000
 
 
 @pytest.mark.clause("SSC-PERSO-4", "SSC-PIN-1")
@@ -100,11 +114,13 @@ def test_set_pin(card_factory):
     assert external_authenticate(card, "SSSE", PERSO_ID, KPERSO) == 0x9000
     for limit in (0, 16, 0xFF):
         assert set_pin(card, "123456", limit) == 0x6A80
-    assert sw(card, h("80D4000009") + b"\x06" + bytes(8)) == 0x6A80                    # cryptogram malformed
-    assert sw(card, h("80D4000009") + b"\x06" + enciphered(KPERSO, h("123F"))) == 0x6A80  # 3 digits
-    assert sw(card, h("80D4000009") + b"\x06" + enciphered(KPERSO, h("12AB56"))) == 0x6A80
-    assert sw(card, h("80D4000008") + b"\x06" + enciphered(KPERSO, social_pin("1234"))[:7]) == 0x6700
-    assert sw(card, h("80D4010009") + b"\x06" + enciphered(KPERSO, social_pin("1234"))) == 0x6A86
+    block = generation().algorithm.block_size
+    pin = ssse_enciphered(KPERSO, social_pin("1234"))
+    assert sw(card, set_pin_apdu(6, bytes(block))) == 0x6A80                           # cryptogram malformed
+    assert sw(card, set_pin_apdu(6, ssse_enciphered(KPERSO, h("123F")))) == 0x6A80     # 3 digits
+    assert sw(card, set_pin_apdu(6, ssse_enciphered(KPERSO, h("12AB56")))) == 0x6A80
+    assert sw(card, set_pin_apdu(6, pin[:-1])) == 0x6700                               # one byte short
+    assert sw(card, set_pin_apdu(6, pin, p1=1)) == 0x6A86
     assert set_pin(card, "13579", 3) == 0x9000
 
 
@@ -159,14 +175,14 @@ def test_end_personalisation_needs_everything(card_factory):
     assert sw(card, "80DE0000") == 0x6985                                 # no RELOAD key, no profile
     assert put_key(card, "RELOAD", SSSE_KEYS["RELOAD"]) == 0x9000
     assert sw(card, "80DE0000") == 0x6985                                 # no access profile
-    assert sw(card, "80DA00000120") == 0x9000
+    assert sw(card, own_profile()) == 0x9000
     assert sw(card, "80DE00000100") == 0x6700
     assert sw(card, "80DE0001") == 0x6A86
     assert sw(card, "80DE0000") == 0x9000
     assert send(card, "00A404000F" + SSSE.aid.hex()) == (fci("SSSE", 0x04), 0x9000)
     # personalisation is over: the transport key no longer authenticates
     assert external_authenticate(card, "SSSE", PERSO_ID, KPERSO) == 0x6985
-    assert sw(card, "80DA00000120") == 0x6985
+    assert sw(card, own_profile()) == 0x6985
 
 
 @pytest.mark.clause("SSC-KEY-3", "SSC-LC-2")

@@ -6,10 +6,11 @@ import pytest
 from applet_helpers import (
     PIN,
     SSSE_KEYS,
-    enciphered,
+    generation,
     mac_command,
     select,
     social_pin,
+    ssse_enciphered,
     sw,
     verify,
 )
@@ -158,9 +159,10 @@ def test_reload_sets_a_new_pin(card_factory):
     select(card)
     block_pin(card)
     key = SSSE_KEYS["RELOAD"]
-    assert mac_command(card, "SSSE", "RELOAD_PIN", key, enciphered(key, social_pin("888888")), corrupt=True) == 0x6988
+    cryptogram = ssse_enciphered(key, social_pin("888888"))
+    assert mac_command(card, "SSSE", "RELOAD_PIN", key, cryptogram, corrupt=True) == 0x6988
     assert verify(card, "888888") == 0x6983
-    assert mac_command(card, "SSSE", "RELOAD_PIN", key, enciphered(key, social_pin("888888"))) == 0x9000
+    assert mac_command(card, "SSSE", "RELOAD_PIN", key, cryptogram) == 0x9000
     assert sw(card, "00200000") == 0x63C6
     assert verify(card, PIN) == 0x63C5
     assert verify(card, "888888") == 0x9000
@@ -172,9 +174,10 @@ def test_reload_refuses_a_cryptogram_of_no_valid_pin(card_factory, plain):
     card = card_factory()
     select(card)
     key = SSSE_KEYS["RELOAD"]
-    data = enciphered(key, bytes.fromhex(plain))[:8]
-    if len(data) < 8:
-        data = data + bytes(8 - len(data))
+    block = generation().algorithm.block_size  # one block of the card's cipher: 8 bytes (3DES), 16 (SM4)
+    data = ssse_enciphered(key, bytes.fromhex(plain))[:block]
+    if len(data) < block:
+        data = data + bytes(block - len(data))
     assert mac_command(card, "SSSE", "RELOAD_PIN", key, data) == 0x6A80
     assert verify(card) == 0x9000
 

@@ -10,6 +10,7 @@ from applet_helpers import (
     SSSE_KEYS,
     external_authenticate,
     h,
+    open_reads,
     personalised_record,
     read,
     record_bytes,
@@ -22,14 +23,18 @@ from apdu_spec.model import CardProfile
 from sscard import crypto
 
 RK = SSSE.keys["RK"].id
-EF05_ALL = b"".join(personalised_record("SSSE", "EF05", n) for n in range(1, 8))
-EF06_ALL = b"".join(personalised_record("SSSE", "EF06", n) for n in range(1, 8))
+
+
+def all_records(file: str) -> bytes:
+    """READ RECORD of all records from the first: the card generation's example data of ``file``."""
+    return b"".join(personalised_record("SSSE", file, n) for n in range(1, 8))
 
 
 @pytest.mark.clause("SSC-FILE-2", "SSC-FILE-1")
 def test_read_by_number_tag_and_all(card_factory):
     card = card_factory()
     select(card)
+    open_reads(card)  # a 3.0 card: with RK (SSC-ACC-2)
     for n in range(1, 8):
         assert read(card, 5, n) == (personalised_record("SSSE", "EF05", n), 0x9000)
         assert read(card, 6, n) == (personalised_record("SSSE", "EF06", n), 0x9000)
@@ -37,15 +42,16 @@ def test_read_by_number_tag_and_all(card_factory):
     assert read(card, 6, 0x4E, mode=0) == (personalised_record("SSSE", "EF06", 3), 0x9000)
     assert read(card, 5, 0x07, mode=0) == (personalised_record("SSSE", "EF05", 7), 0x9000)
     # all records from P1 (P2 b3-b1 = 101)
-    assert read(card, 5, 1, mode=5) == (EF05_ALL, 0x9000)
-    assert read(card, 6, 1, mode=5) == (EF06_ALL, 0x9000)
-    assert read(card, 6, 6, mode=5) == (EF06_ALL[-11:], 0x9000)
+    assert read(card, 5, 1, mode=5) == (all_records("EF05"), 0x9000)
+    assert read(card, 6, 1, mode=5) == (all_records("EF06"), 0x9000)
+    assert read(card, 6, 6, mode=5) == (all_records("EF06")[-11:], 0x9000)
 
 
 @pytest.mark.clause("SSC-FILE-2")
 def test_record_and_file_not_found(card_factory):
     card = card_factory()
     select(card)
+    open_reads(card)  # a 3.0 card: with RK (SSC-ACC-2)
     assert read(card, 5, 8) == (b"", 0x6A83)
     assert read(card, 5, 8, mode=5) == (b"", 0x6A83)
     assert read(card, 6, 0x99, mode=0) == (b"", 0x6A83)
@@ -60,9 +66,10 @@ def test_record_and_file_not_found(card_factory):
 def test_read_record_makes_the_file_current(card_factory):
     card = card_factory()
     select(card)
+    open_reads(card)  # a 3.0 card: with RK (SSC-ACC-2)
     assert read(card, 6, 2)[1] == 0x9000
     assert read(card, 0, 4) == (personalised_record("SSSE", "EF06", 4), 0x9000)
-    assert read(card, 0, 1, mode=5) == (EF06_ALL, 0x9000)
+    assert read(card, 0, 1, mode=5) == (all_records("EF06"), 0x9000)
     # a failed read leaves the current EF as it was
     assert read(card, 5, 9)[1] == 0x6A83
     assert read(card, 0, 1) == (personalised_record("SSSE", "EF06", 1), 0x9000)
@@ -80,13 +87,14 @@ def test_read_record_p1p2(card_factory, p1p2):
 def test_le_and_wrong_length(card_factory):
     card = card_factory()
     select(card)
+    open_reads(card)  # a 3.0 card: with RK (SSC-ACC-2)
     rec = personalised_record("SSSE", "EF06", 2)   # 32 bytes
     assert read(card, 6, 2, le=None) == (rec, 0x9000)
     assert read(card, 6, 2, le=0) == (rec, 0x9000)
     assert read(card, 6, 2, le=len(rec)) == (rec, 0x9000)
     assert read(card, 6, 2, le=len(rec) - 1) == (b"", 0x6C00 | len(rec))
     assert read(card, 6, 2, le=0xFF) == (b"", 0x6C00 | len(rec))
-    assert read(card, 6, 1, mode=5, le=1) == (b"", 0x6C00 | len(EF06_ALL))
+    assert read(card, 6, 1, mode=5, le=1) == (b"", 0x6C00 | len(all_records("EF06")))
     assert sw(card, "00B2022C0100") == 0x6700          # command data present
     assert sw(card, "00B2022C010000") == 0x6700
 
@@ -96,6 +104,7 @@ def test_le_and_wrong_length(card_factory):
 def test_sub_applications_readable_only_while_active(card_factory, state):
     card = card_factory(state=state)
     select(card)
+    open_reads(card)  # a 3.0 card: with RK (SSC-ACC-2)
     assert read(card, 5, 7) == (personalised_record("SSSE", "EF05", 7), 0x9000)
     assert read(card, 6, 2) == (personalised_record("SSSE", "EF06", 2), 0x9000)
     for df in ("D15600000500", "D15600000503"):
@@ -108,6 +117,7 @@ def test_sub_applications_readable_only_while_active(card_factory, state):
 def test_medical_records_need_the_pin(card_factory):
     card = card_factory()
     select(card)
+    open_reads(card)  # a 3.0 card: with RK (SSC-ACC-2)
     assert sw(card, "00A4040006D15600000503") == 0x9000
     assert read(card, 5, 1) == (b"", 0x6982)
     assert verify(card) == 0x9000

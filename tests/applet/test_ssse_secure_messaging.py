@@ -4,7 +4,7 @@ truncated MACs), EXTERNAL and INTERNAL AUTHENTICATE."""
 from __future__ import annotations
 
 import pytest
-from apdus import build, build_mac
+from apdus import build, challenge_iv
 from applet_helpers import (
     SPEC,
     SSSE,
@@ -12,10 +12,13 @@ from applet_helpers import (
     challenge,
     external_authenticate,
     fci,
+    generation,
     h,
     mac_command,
     select,
     send,
+    ssse_challenge,
+    ssse_mac,
     sw,
 )
 
@@ -44,37 +47,37 @@ def test_get_challenge(card_factory):
 def test_challenge_is_good_for_the_next_command_only(card_factory):
     card = card_factory()
     select(card)
-    ch = challenge(card)
-    good = build_mac(SPEC, "SSSE", "APPLICATION_BLOCK", MAINT, ch)
+    ch = ssse_challenge(card)
+    good = ssse_mac("APPLICATION_BLOCK", MAINT, ch)
     assert sw(card, "00200000") == 0x63C6            # any command uses the challenge up
     assert sw(card, good) == 0x6984
-    ch = challenge(card)
+    ch = ssse_challenge(card)
     assert sw(card, "00B2010C00") == 0x6A82          # a failing one too
-    assert sw(card, build_mac(SPEC, "SSSE", "APPLICATION_BLOCK", MAINT, ch)) == 0x6984
-    ch = challenge(card)
+    assert sw(card, ssse_mac("APPLICATION_BLOCK", MAINT, ch)) == 0x6984
+    ch = ssse_challenge(card)
     assert sw(card, "FFFFFFFF") == 0x6E00            # even one refused at once
-    assert sw(card, build_mac(SPEC, "SSSE", "APPLICATION_BLOCK", MAINT, ch)) == 0x6984
+    assert sw(card, ssse_mac("APPLICATION_BLOCK", MAINT, ch)) == 0x6984
     # a challenge used once cannot be replayed
-    ch = challenge(card)
-    apdu = build_mac(SPEC, "SSSE", "PIN_UNBLOCK", SSSE_KEYS["UNBLOCK"], ch)
+    ch = ssse_challenge(card)
+    apdu = ssse_mac("PIN_UNBLOCK", SSSE_KEYS["UNBLOCK"], ch)
     assert sw(card, apdu) == 0x9000
     assert sw(card, apdu) == 0x6984
-    ch = challenge(card)
-    apdu = build_mac(SPEC, "SSSE", "APPLICATION_UNBLOCK", MAINT, ch)
+    ch = ssse_challenge(card)
+    apdu = ssse_mac("APPLICATION_UNBLOCK", MAINT, ch)
     assert sw(card, apdu) == 0x6985                  # ACTIVE: the state is checked before the MAC
-    assert sw(card, build_mac(SPEC, "SSSE", "APPLICATION_BLOCK", MAINT, ch)) == 0x6984
+    assert sw(card, ssse_mac("APPLICATION_BLOCK", MAINT, ch)) == 0x6984
     # SELECT of the application and a power cycle discard it
-    ch = challenge(card)
+    ch = ssse_challenge(card)
     select(card)
-    assert sw(card, build_mac(SPEC, "SSSE", "APPLICATION_BLOCK", MAINT, ch)) == 0x6984
-    ch = challenge(card)
+    assert sw(card, ssse_mac("APPLICATION_BLOCK", MAINT, ch)) == 0x6984
+    ch = ssse_challenge(card)
     card.reset()
     select(card)
-    assert sw(card, build_mac(SPEC, "SSSE", "APPLICATION_BLOCK", MAINT, ch)) == 0x6984
+    assert sw(card, ssse_mac("APPLICATION_BLOCK", MAINT, ch)) == 0x6984
     # selecting inside the application does too (it is a command)
-    ch = challenge(card)
+    ch = ssse_challenge(card)
     assert sw(card, "00A4040006D15600000500") == 0x9000
-    assert sw(card, build_mac(SPEC, "SSSE", "APPLICATION_BLOCK", MAINT, ch)) == 0x6984
+    assert sw(card, ssse_mac("APPLICATION_BLOCK", MAINT, ch)) == 0x6984
     assert send(card, "00A404000F" + SSSE.aid.hex()) == (fci("SSSE", 0x05), 0x9000)
 
 
@@ -86,8 +89,8 @@ def test_wrong_mac_changes_nothing(card_factory):
     assert mac_command(card, "SSSE", "APPLICATION_BLOCK", SSSE_KEYS["UNBLOCK"]) == 0x6988
     assert mac_command(card, "SSSE", "APPLICATION_BLOCK", MAINT, n=8, corrupt=True) == 0x6988
     # the MAC of another command (APPLICATION UNBLOCK's header) does not fit
-    ch = challenge(card)
-    other = build_mac(SPEC, "SSSE", "APPLICATION_UNBLOCK", MAINT, ch)
+    ch = ssse_challenge(card)
+    other = ssse_mac("APPLICATION_UNBLOCK", MAINT, ch)
     assert sw(card, h("841E000004") + other[5:]) == 0x6988
     assert send(card, "00A404000F" + SSSE.aid.hex())[0] == fci("SSSE", 0x05)
     assert mac_command(card, "SSSE", "APPLICATION_BLOCK", MAINT) == 0x9000
@@ -98,12 +101,12 @@ def test_wrong_mac_changes_nothing(card_factory):
 def test_truncated_or_missing_mac(card_factory):
     card = card_factory()
     select(card)
-    ch = challenge(card)
-    full = build_mac(SPEC, "SSSE", "APPLICATION_BLOCK", MAINT, ch)
+    ch = ssse_challenge(card)
+    full = ssse_mac("APPLICATION_BLOCK", MAINT, ch)
     assert sw(card, bytes([0x84, 0x1E, 0x00, 0x00, 0x03]) + full[5:8]) == 0x6700
-    challenge(card)
+    ssse_challenge(card)
     assert sw(card, "841E0000") == 0x6700
-    challenge(card)
+    ssse_challenge(card)
     assert sw(card, "841E000005" + full[5:].hex() + "00") == 0x6700
     assert send(card, "00A404000F" + SSSE.aid.hex())[0] == fci("SSSE", 0x05)
 
@@ -126,7 +129,8 @@ def test_external_authentication_counts_tries(card_factory):
     select(card)
     for left in (9, 8):
         assert external_authenticate(card, "SSSE", RK, SSSE_KEYS["RK"], good=False) == 0x63C0 | left
-    assert external_authenticate(card, "SSSE", RK, SSSE_KEYS["RK"], n=4) == 0x9000
+    # the shortest challenge the profile takes (2.0: 4 bytes)
+    assert external_authenticate(card, "SSSE", RK, SSSE_KEYS["RK"], n=generation().mac_challenge) == 0x9000
     for left in range(9, -1, -1):
         assert external_authenticate(card, "SSSE", RK, SSSE_KEYS["RK"], good=False) == 0x63C0 | left
     assert external_authenticate(card, "SSSE", RK, SSSE_KEYS["RK"]) == 0x6983
@@ -140,18 +144,21 @@ def test_external_authentication_counts_tries(card_factory):
 def test_external_authenticate_refusals(card_factory):
     card = card_factory()
     select(card)
-    cryptogram = "00" * 8
-    assert sw(card, "0082000208" + cryptogram) == 0x6984                   # no challenge
+    algorithm = generation().algorithm
+    block = algorithm.block_size  # the cryptogram: one block of the card's cipher (SSC-KEY-5)
+    cryptogram = "00" * block
+    assert sw(card, f"00820002{block:02X}" + cryptogram) == 0x6984        # no challenge
     assert external_authenticate(card, "SSSE", 0x09, SSSE_KEYS["RK"]) == 0x6A88   # no such key
     assert external_authenticate(card, "SSSE", IK, SSSE_KEYS["IK"]) == 0x6A88     # not for this use
     assert external_authenticate(card, "SSSE", 0x01, bytes(16)) == 0x6985         # KPERSO after personalisation
-    challenge(card)
+    ssse_challenge(card)
     assert sw(card, "0082000207" + "00" * 7) == 0x6700
-    challenge(card)
-    assert sw(card, "0082010208" + cryptogram) == 0x6A86
-    # KAT-EXT-1 shape: challenge-IV block enciphered under the key
+    ssse_challenge(card)
+    assert sw(card, f"00820102{block:02X}" + cryptogram) == 0x6A86
+    # KAT-EXT-1 (KAT-SM4EXT-1) shape: challenge-IV block enciphered under the key
     ch = challenge(card, 8)
-    assert sw(card, h("0082000208") + crypto.tdes_encrypt_ecb(SSSE_KEYS["RK"], ch)) == 0x9000
+    cryptogram_bytes = crypto.encrypt_ecb(SSSE_KEYS["RK"], challenge_iv(ch, algorithm), algorithm)
+    assert sw(card, bytes([0x00, 0x82, 0x00, 0x02, block]) + cryptogram_bytes) == 0x9000
 
 
 @pytest.mark.clause("SSC-KEY-4")
@@ -177,4 +184,5 @@ def test_internal_authenticate(card_factory):
 def test_internal_authenticate_states(card_factory, state, status):
     card = card_factory(state=state)
     select(card)
-    assert sw(card, build(SPEC, "SSSE", "INTERNAL_AUTHENTICATE", bytes(8), p1=0, p2=IK)) == status
+    block = generation().algorithm.block_size
+    assert sw(card, build(SPEC, "SSSE", "INTERNAL_AUTHENTICATE", bytes(block), p1=0, p2=IK)) == status

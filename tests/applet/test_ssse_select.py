@@ -4,7 +4,7 @@ to the root; what each refuses."""
 from __future__ import annotations
 
 import pytest
-from applet_helpers import SSSE, fci, h, read, select, send, sw, verify
+from applet_helpers import SSSE, fci, h, open_reads, read, select, send, sw, verify
 
 from apdu_spec.model import CardProfile
 
@@ -38,6 +38,7 @@ def test_select_sub_applications_by_aid(card_factory):
 def test_select_ef_by_fid_and_back_to_root(card_factory):
     card = card_factory()
     select(card)
+    open_reads(card)  # a 3.0 card: EF06 and DF01 with RK (SSC-ACC-2)
     assert send(card, "00A4020002EF06") == (b"", 0x9000)
     data, status = read(card, 0, 1)   # SFI 0: the current EF
     assert status == 0x9000 and data[:2] == h("0812")

@@ -32,6 +32,7 @@ from apdu_spec.model import CardProfile
 from sscard import crypto
 
 SM4 = crypto.Algorithm.SM4
+TDES = crypto.Algorithm.TDES
 RK = SSSE.keys["RK"].id
 IK = SSSE.keys["IK"].id
 KPERSO = PROFILE.ssse.perso_key
@@ -74,7 +75,22 @@ def test_sm4_mac_with_every_challenge_length(card_factory):
     assert mac_command(card, "SSSE", "APPLICATION_UNBLOCK", SSSE_KEYS["MAINT"], n=8, algorithm=SM4) == 0x9000
     assert select(card) == fci("SSSE", state_code("ACTIVE"))
     # a 3DES retail MAC is no MAC on an SM4 card
-    assert mac_command(card, "SSSE", "APPLICATION_BLOCK", SSSE_KEYS["MAINT"], n=8) == 0x6988
+    assert mac_command(card, "SSSE", "APPLICATION_BLOCK", SSSE_KEYS["MAINT"], n=8, algorithm=TDES) == 0x6988
+
+
+@pytest.mark.clause("SSC-SM-2", "SSC-KEY-5", "SSC-LC-5")
+def test_known_answer_sm4_mac(card_factory):
+    """KAT-SM4MAC-2 (test_ssse_secure_messaging.py's 3DES KAT-MAC-1, on an SM4 card): the SM4 CBC-MAC of
+    84 1E 00 00 04 under the maintenance key, then the same command MAC'd on the card's own 16-byte challenge."""
+    vector = VECTORS["KAT-SM4MAC-2"]
+    key, iv = bytes.fromhex(vector.inputs["key16"]), bytes.fromhex(vector.inputs["iv"])
+    assert key == SSSE_KEYS["MAINT"]
+    assert crypto.sm4_mac(key, h("841E000004"), iv) == vector.expected
+    card = card_factory()
+    select(card)
+    ch = challenge(card, 16)
+    assert sw(card, h("841E000004") + crypto.sm4_mac(key, h("841E000004"), ch)[:4]) == 0x9000
+    assert select(card) == fci("SSSE", state_code("BLOCKED"))
 
 
 @pytest.mark.clause("SSC-KEY-3", "SSC-KEY-5", "SSC-APDU-1")
@@ -102,6 +118,24 @@ def test_reload_pin_enciphered_with_sm4(card_factory):
     assert mac_command(card, "SSSE", "RELOAD_PIN", SSSE_KEYS["RELOAD"], data, n=16, algorithm=SM4) == 0x9000
     assert verify(card, PIN) == 0x63C5
     assert verify(card, "246810") == 0x9000
+
+
+@pytest.mark.clause("SSC-PIN-9", "SSC-SM-4", "SSC-KEY-5")
+@pytest.mark.parametrize("plain", [
+    "0312345681" + "00" * 11,  # the padding starts 81, not 80
+    "0312345680" + "00" * 10 + "01",  # a non-zero byte after the 80
+    "0F" + "123456" * 5,  # a length past the block: no room for the padding
+    "0012345680" + "00" * 11,  # no PIN digits
+])
+def test_reload_refuses_bad_padding_in_an_sm4_block(card_factory, plain):
+    """The SM4 block of RELOAD PIN (test_ssse_pin.py's 3DES block test, one block of 16): a block that deciphers
+    to no padded PIN answers 6A80, and the PIN stays."""
+    card = card_factory()
+    select(card)
+    key = SSSE_KEYS["RELOAD"]
+    data = crypto.sm4_encrypt_ecb(key, bytes.fromhex(plain))
+    assert mac_command(card, "SSSE", "RELOAD_PIN", key, data, n=16, algorithm=SM4) == 0x6A80
+    assert verify(card) == 0x9000
 
 
 @pytest.mark.clause("SSC-PERSO-3", "SSC-PERSO-5", "SSC-KEY-5")
@@ -135,6 +169,6 @@ def test_a_3des_card_has_no_sm4_lengths(card_factory):
     assert sw(card, build(SPEC, "SSSE", "EXTERNAL_AUTHENTICATE", bytes(16), p1=0, p2=RK)) == 0x6700
     fresh = card_factory(CardProfile.example(), state="PERSONALISATION")
     select(fresh)
-    assert external_authenticate(fresh, "SSSE", SSSE.keys["PERSO"].id, KPERSO) == 0x9000
+    assert external_authenticate(fresh, "SSSE", SSSE.keys["PERSO"].id, KPERSO, n=8, algorithm=TDES) == 0x9000
     assert sw(fresh, "80DA000001" + "30") == 0x6A80
     assert sw(fresh, h("80DA00000120")) == 0x9000

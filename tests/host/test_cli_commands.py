@@ -11,7 +11,15 @@ from typing import Any
 
 import pytest
 from cards import CardFactory
-from host_helpers import BANK_KEYS_FILE, HOLDER_FILE, INITIAL_PIN, ISSUER_KEYS, ISSUER_KEYS_FILE, ISSUER_KEYS_SM4_FILE
+from host_helpers import (
+    BANK_KEYS_FILE,
+    HOLDER_FILE,
+    INITIAL_PIN,
+    ISSUER_KEYS,
+    ISSUER_KEYS_FILE,
+    ISSUER_KEYS_SM4_FILE,
+    personalised_card,
+)
 from test_malformed_files import PATHS, SHAPES, Literal, dumps, replaced
 
 from sscard import Connection, KeyBlocked, Lifecycle, SocialSecuritySession
@@ -81,6 +89,19 @@ class Cli:
         return lines[0].removeprefix("sscard: error: ")
 
 
+def read_keys(card_factory: CardFactory) -> list[str]:
+    """What `sscard info` needs to show all of the card: a 3.0 card's card number and EF06 open to the read key
+    RK only (SSC-ACC-2), so the issuer keys; a 2.0 card's to anyone."""
+    return ["--keys", KEYS] if card_factory.sm4 else []
+
+
+def readable_card(card_factory: CardFactory) -> Connection:
+    """An ACTIVE card of the kind whose holder data `sscard info` can show: the example card; on an SM4 kind one
+    personalised with the example SM4 key file, the keys `--keys` can name (the example card's are not in a
+    key file)."""
+    return personalised_card(card_factory) if card_factory.sm4 else card_factory()
+
+
 @pytest.fixture
 def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Cli:
     return Cli(monkeypatch, capsys)
@@ -94,7 +115,7 @@ def test_personalise_info_activate(card_factory: CardFactory, cli: Cli) -> None:
     assert report["card_id"] == "440200D1560000051122334455667788" and report["test_keys"] is True
     assert report["applications"] == {"social": "ISSUED", "finance": None}
     assert "EF06" in report["checked"]
-    info = cli.json("info")
+    info = cli.json("info", *read_keys(card_factory))
     assert info["applications"]["social"] == {"present": True, "aid": "7378312E73682EC9E7BBE1B1A3D5CF",
                                               "lifecycle": "ISSUED", "pin": None}
     assert info["applications"]["finance"]["lifecycle"] == "PERSONALISATION"
@@ -116,9 +137,10 @@ def test_personalise_with_bank_keys(card_factory: CardFactory, cli: Cli) -> None
 
 
 @pytest.mark.clause("SSC-FILE-2", "SSC-PIN-5")
-def test_info(card: Connection, cli: Cli) -> None:
+def test_info(card_factory: CardFactory, cli: Cli) -> None:
+    card = readable_card(card_factory)
     cli.insert(card)
-    info = cli.json("info")
+    info = cli.json("info", *read_keys(card_factory))
     assert set(info) == {"reader", "atr", "card", "holder", "restricted", "applications"}
     assert info["atr"] == card.atr.hex().upper() and info["reader"] == card.description
     assert set(info["card"]) == {"card_id", "area_code", "card_unique", "card_type", "spec_version", "issuer_org",
@@ -130,7 +152,7 @@ def test_info(card: Connection, cli: Cli) -> None:
                                                      "blocked": False}
     assert info["applications"]["finance"]["pin"]["tries_left"] == 3
     assert info["restricted"] == []
-    code, out, err = cli("info")
+    code, out, err = cli("info", *read_keys(card_factory))
     assert code == 0 and err == ""
     assert "张三" in out and "social     ACTIVE, PIN 6 tries left" in out
 
@@ -258,7 +280,7 @@ def test_no_card_is_one_line(monkeypatch: pytest.MonkeyPatch, cli: Cli) -> None:
 def test_info_on_a_profile_3_card(card_factory: CardFactory, cli: Cli) -> None:
     import dataclasses
 
-    from host_helpers import HOLDER, personalised_card
+    from host_helpers import HOLDER
 
     data = dataclasses.replace(HOLDER, card=dataclasses.replace(HOLDER.card, spec_version="3.00"),
                                social=dataclasses.replace(HOLDER.social, access_profile="3.0"))
@@ -323,13 +345,14 @@ def test_a_failing_connection_is_one_line(cli: Cli, exc: Exception) -> None:
 
 
 @pytest.mark.clause("SSC-HOST-1", "SSC-FILE-2")
-def test_a_connection_answering_bytearrays_works(card: Connection, cli: Cli) -> None:
+def test_a_connection_answering_bytearrays_works(card_factory: CardFactory, cli: Cli) -> None:
     class Bytearrays(Lent):
         def transmit(self, apdu: bytes) -> bytes:
             return bytearray(self.connection.transmit(apdu))  # type: ignore[return-value]
 
+    card = readable_card(card_factory)
     cli.monkeypatch.setattr(_card, "open_connection", lambda reader: Bytearrays(card))
-    assert cli.json("info")["holder"]["name"] == "张三"
+    assert cli.json("info", *read_keys(card_factory))["holder"]["name"] == "张三"
 
 
 @pytest.mark.clause("SSC-KEY-6", "SSC-KEY-3")
@@ -337,9 +360,10 @@ def test_app_reset_key_brings_back_a_locked_read_key(active_card: Connection, cl
     session = SocialSecuritySession(active_card, keys=ISSUER_KEYS)
     session.select()
     protocol = session.protocol
+    block = ISSUER_KEYS.algorithm.block_size  # 8 bytes (3DES) or 16 (SM4, SSC-KEY-5)
     for _ in range(10):  # garbage cryptograms: no secret needed to lock RK
-        protocol.get_challenge(8)
-        protocol.transmit(CommandApdu(0x00, 0x82, 0x00, 0x02, bytes(8)))
+        protocol.get_challenge(block)
+        assert protocol.transmit(CommandApdu(0x00, 0x82, 0x00, 0x02, bytes(block))).sw & 0xFFF0 in (0x63C0, 0x6980)
     with pytest.raises(KeyBlocked):
         session.external_authenticate("RK")
     cli.insert(active_card)
@@ -349,6 +373,18 @@ def test_app_reset_key_brings_back_a_locked_read_key(active_card: Connection, cl
     with pytest.raises(SystemExit) as usage:  # IK has no counter to reset: argparse's usage error
         cli("app", "reset-key", "IK", "--keys", KEYS)
     assert usage.value.code == 2
+
+
+@pytest.mark.clause("SSC-KEY-5")
+def test_virtual_card_of_an_unknown_algorithm_is_refused_before_it_starts(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """`sscard sim start` makes a 3DES or (--sm4) an SM4 card; any other algorithm is named, nothing started."""
+    from sscard import virtual_card
+
+    monkeypatch.setenv("SSCARD_SIM_DIR", str(tmp_path))
+    with pytest.raises(ValueError, match="algorithm 'AES-128' is not one of 3DES-16, SM4"):
+        virtual_card.start(algorithm="AES-128")
+    assert list(tmp_path.iterdir()) == []
 
 
 # ------------------------------------------------------------------------------ sscard apdu (testers)

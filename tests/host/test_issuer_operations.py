@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from host_helpers import INITIAL_PIN, ISSUER_KEYS, ISSUER_KEYS_FILE, other_card
+from cards import CardFactory
+from host_helpers import INITIAL_PIN, ISSUER_KEYS, ISSUER_KEYS_FILE, open_holder_data, other_card
 
 from sscard import (
     ApplicationTerminated,
@@ -55,7 +56,8 @@ def test_reset_sets_a_new_pin(active_card: Connection) -> None:
     tracer = RecordingTracer()
     session.protocol.tracers.append(tracer)
     session.reset_pin("24680")
-    assert "24680" not in "".join(str(e) for e in tracer) and "[12 bytes masked]" in str(tracer.entries[-1])
+    masked = ISSUER_KEYS.algorithm.block_size + 4  # the enciphered PIN block and the MAC
+    assert "24680" not in "".join(str(e) for e in tracer) and f"[{masked} bytes masked]" in str(tracer.entries[-1])
     assert session.pin_status().tries_left == 6
     with pytest.raises(WrongPin):
         session.verify_pin(INITIAL_PIN)
@@ -74,20 +76,23 @@ def test_activate(issued_card: Connection) -> None:
 
 
 @pytest.mark.clause("SSC-LC-5", "SSC-LC-6", "SSC-PIN-12", "SSC-ACC-5")
-def test_blocked_application_refuses_pin_and_reads_then_comes_back(active_card: Connection) -> None:
+def test_blocked_application_refuses_pin_and_reads_then_comes_back(active_card: Connection,
+                                                                   card_factory: CardFactory) -> None:
     session = SocialSecuritySession(active_card, keys=ISSUER_KEYS)
     session.block_application()
     assert session.lifecycle() is Lifecycle.BLOCKED
     with pytest.raises(ConditionsNotSatisfied) as err:
         session.verify_pin(INITIAL_PIN)
     assert err.value.sw == 0x6985
-    with pytest.raises(ConditionsNotSatisfied):
+    open_holder_data(session, card_factory)  # a 3.0 card reads with RK only, blocked or not (SSC-ACC-2)
+    with pytest.raises(ConditionsNotSatisfied) as err:
         session.read_file("DF01_EF05")
+    assert err.value.sw == 0x6985
     assert session.read_holder().name == "张三"  # EF05/EF06 stay readable: the window identifies the card
     session.block_application()  # again: no change (SSC-LC-5)
     session.unblock_application()
     assert session.lifecycle() is Lifecycle.ACTIVE
-    session.verify_pin(INITIAL_PIN)
+    open_holder_data(session, card_factory).verify_pin(INITIAL_PIN)
     assert session.read_file("DF01_EF05")["A0"] == "广东省韶关市"
 
 
@@ -110,13 +115,13 @@ def test_card_block_is_final(active_card: Connection) -> None:
 
 @pytest.mark.fresh_card
 @pytest.mark.clause("SSC-ACC-4", "SSC-FILE-3", "SSC-SM-2")
-def test_update_record_with_mac(active_card: Connection) -> None:
+def test_update_record_with_mac(active_card: Connection, card_factory: CardFactory) -> None:
     session = SocialSecuritySession(active_card, keys=ISSUER_KEYS)
     session.update_record("EF06", 2, "李四")
-    assert session.read_holder().name == "李四"
+    assert open_holder_data(session, card_factory).read_holder().name == "李四"
     session.update_record("DF01_EF05", 1, "广东省韶关市浈江区")
     assert session.read_file("DF01_EF05")["A0"] == "广东省韶关市浈江区"
-    assert session.read_holder().name == "李四"  # back at the root
+    assert open_holder_data(session, card_factory).read_holder().name == "李四"  # back at the root
     with pytest.raises(HolderDataError, match="holder.name: 31 bytes in GBK, at most 30"):
         session.update_record("EF06", 2, "张" * 15 + "A")
     with pytest.raises(SecurityConditionNotSatisfied):
@@ -137,11 +142,13 @@ def test_external_and_internal_authentication(active_card: Connection) -> None:
     card = session.card_identity()
     rk, ik = t.KEYS["SSSE"]["RK"], t.KEYS["SSSE"]["IK"]
     assert rk.try_limit is not None
+    algorithm = ISSUER_KEYS.algorithm  # 3DES on a 2.0 card, SM4 on a 3.0 one (SSC-KEY-5): 8- or 16-byte blocks
+    block = algorithm.block_size
 
     def wrong_cryptogram() -> int:
-        session.protocol.get_challenge(8)
+        session.protocol.get_challenge(block)
         with pytest.raises(WrongCryptogram) as err:
-            session.protocol.send(CommandApdu(0x00, 0x82, 0x00, rk.id, bytes(8)), name="EXTERNAL AUTHENTICATE")
+            session.protocol.send(CommandApdu(0x00, 0x82, 0x00, rk.id, bytes(block)), name="EXTERNAL AUTHENTICATE")
         return err.value.tries_left
 
     assert wrong_cryptogram() == rk.try_limit - 1
@@ -150,14 +157,14 @@ def test_external_and_internal_authentication(active_card: Connection) -> None:
 
     masters = json.loads(ISSUER_KEYS_FILE.read_text())["master_keys"]
     card_ik = crypto.derive_card_key(bytes.fromhex(masters["IK"]["value"]), card.area_code, card.card_unique,
-                                     crypto.Algorithm.TDES)
-    for challenge in (bytes(8), bytes(range(1, 9))):
+                                     algorithm)
+    for challenge in (bytes(block), bytes(range(1, block + 1))):
         answer = session.protocol.send(CommandApdu(0x00, 0x88, 0x00, ik.id, challenge, le=256),
                                        name="INTERNAL AUTHENTICATE")
-        assert answer == crypto.tdes_encrypt_ecb(card_ik, challenge)
+        assert answer == crypto.encrypt_ecb(card_ik, challenge, algorithm)
         assert answer != ISSUER_KEYS.authenticate("IK", other_card(), challenge)  # one card, one key
     session.authenticate_card()  # and the library's check agrees (it raises on a mismatch)
-    session.authenticate_card(bytes(8))
+    session.authenticate_card(bytes(block))
 
 
 @pytest.mark.clause("SSC-KEY-4", "SSC-KEY-1")

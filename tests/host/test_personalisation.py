@@ -22,6 +22,7 @@ from host_helpers import (
     ISSUER_KEYS_FILE,
     ISSUER_KEYS_SM4,
     ISSUER_KEYS_TDES,
+    open_holder_data,
     personalised_card,
     with_holder,
 )
@@ -163,9 +164,9 @@ def test_personalise_from_the_examples_and_read_back(card_factory: CardFactory) 
     assert {"EF05", "EF06", "FIN_SFI1", "key IK (internal authentication)"} <= set(report.checked)
     assert report.to_json()["card_id"] == "440200D1560000051122334455667788"
     session = SocialSecuritySession(connection, keys=ISSUER_KEYS)
-    assert session.read_holder().name == "张三"
+    assert open_holder_data(session, card_factory).read_holder().name == "张三"
     session.activate()  # the maintenance key is the diversified one
-    session.verify_pin(HOLDER.social.initial_pin)
+    open_holder_data(session, card_factory).verify_pin(HOLDER.social.initial_pin)  # a 3.0 card: DF04 with RK
     assert session.read_file("DF04_EF05") == {"D0": "1", "D1": "440200"}
     # Nothing personal travelled in clear in the trace.
     assert not any("张三".encode("gbk").hex(" ").upper() in str(e) for e in tracer)
@@ -191,8 +192,9 @@ def _wrong_transport_key(key_file: Path) -> SoftwareIssuerKeys | SoftwareBankKey
     from sscard.keys import parse_key_file
 
     raw = json.loads(key_file.read_text(encoding="utf-8"))
+    algorithm = Algorithm.SM4 if raw.get("algorithm") == "SM4" else Algorithm.TDES  # the check value's cipher
     raw["transport_key"] = {"value": OTHER_TRANSPORT_KEY.hex().upper(),
-                            "kcv": key_check_value(OTHER_TRANSPORT_KEY, Algorithm.TDES).hex().upper()}
+                            "kcv": key_check_value(OTHER_TRANSPORT_KEY, algorithm).hex().upper()}
     return parse_key_file(raw, key_file.name)
 
 

@@ -12,6 +12,8 @@ import logging
 from collections.abc import Callable
 
 import pytest
+from cards import CardFactory
+from host_helpers import reading_session
 
 from sscard import Connection, SocialSecuritySession, crypto
 from sscard import spec_tables as t
@@ -251,11 +253,12 @@ def test_unparsable_record_data_is_masked_whole() -> None:
 
 
 @pytest.mark.clause("SSC-HOST-2", "SSC-PIN-10", "SSC-ACC-2", "SSC-PIN-4")
-def test_pin_and_name_never_reach_the_log(card: Connection, caplog: pytest.LogCaptureFixture) -> None:
+def test_pin_and_name_never_reach_the_log(card: Connection, card_factory: CardFactory,
+                                         caplog: pytest.LogCaptureFixture) -> None:
     """Through a whole session on each card kind: DEBUG log and recorded trace hold no PIN, no name."""
     tracer = RecordingTracer()
     with caplog.at_level(logging.DEBUG, logger=LOGGER_NAME):
-        session = SocialSecuritySession(card, tracers=[tracer])
+        session = reading_session(card, card_factory, tracers=[tracer])
         holder = session.read_holder()
         session.verify_pin(PIN)
         session.change_pin(PIN, "654321")

@@ -11,7 +11,7 @@ import pytest
 from cards import CardFactory
 from host_helpers import INITIAL_PIN, ISSUER_KEYS, other_card, personalised_card
 
-from sscard import CardProtocol, Lifecycle, SocialSecuritySession, WrongPin
+from sscard import CardProtocol, Lifecycle, SocialSecuritySession, WrongPin, crypto
 from sscard import spec_tables as t
 from sscard.apdu import CommandApdu
 from sscard.keys import CardIdentity
@@ -68,13 +68,21 @@ Snapshot = tuple[Lifecycle, int | None, bytes | None]
 
 
 def snapshot(protocol: CardProtocol) -> Snapshot:
-    """Lifecycle, PIN tries and EF06 as a fresh selection sees them (spends nothing)."""
-    session = SocialSecuritySession(protocol)
+    """Lifecycle, PIN tries and EF06 as a fresh selection sees them (spends nothing; a 3.0 card, the SM4 one,
+    shows EF06 after EXTERNAL AUTHENTICATE with RK, SSC-ACC-2, SSC-KEY-5)."""
+    session = SocialSecuritySession(protocol, keys=ISSUER_KEYS)
     state = session.lifecycle(refresh=True)
     if state is Lifecycle.TERMINATED:
         return state, None, None
     tries = session.pin_status().tries_left if state is Lifecycle.ACTIVE else None
+    if _third_generation():
+        session.external_authenticate("RK")
     return state, tries, session.read_records(6)
+
+
+def _third_generation() -> bool:
+    """Whether this test's card is a 3rd-generation one: the example keys are SM4 on an SM4 card kind."""
+    return ISSUER_KEYS.algorithm is crypto.Algorithm.SM4
 
 
 def _attack(protocol: CardProtocol, case: Case, attack: str, card: CardIdentity) -> int:
@@ -82,11 +90,11 @@ def _attack(protocol: CardProtocol, case: Case, attack: str, card: CardIdentity)
     assert role is not None
     cmd = case.command(card)
     mac = _mac(other_card() if attack == "other_card_keys" else card, role)
-    challenge = protocol.get_challenge()
+    challenge = protocol.get_challenge(ISSUER_KEYS.algorithm.block_size)  # the IV: one block (SSC-SM-2)
     if attack == "stale_challenge":
         protocol.transmit(command("SSSE", "READ_RECORD", p1=1, p2=record_p2(5, READ_BY_NUMBER), le=256))
     if attack == "superseded_challenge":
-        assert protocol.get_challenge() != challenge
+        assert protocol.get_challenge(len(challenge)) != challenge
     apdu = mac_command(cmd, challenge, mac)
     if attack == "wrong_mac":
         apdu = apdu.with_data(apdu.data[:-1] + bytes([apdu.data[-1] ^ 0x01]))
@@ -109,7 +117,7 @@ def test_mac_attack_is_refused_and_changes_nothing(card_factory: CardFactory, ca
                 session.verify_pin("000000")
     if attack == "reused_challenge":
         session.select()
-        genuine = mac_command(case.command(card), protocol.get_challenge(),
+        genuine = mac_command(case.command(card), protocol.get_challenge(ISSUER_KEYS.algorithm.block_size),
                               _mac(card, t.COMMANDS["SSSE"][case.name].sm_key or ""))
         assert protocol.transmit(genuine).sw == 0x9000
         before = snapshot(protocol)
@@ -141,6 +149,8 @@ def _genuine(session: SocialSecuritySession, case: Case) -> None:
     }
     operations[case.name]()
     if case.name == "UPDATE_RECORD_SM":
+        if _third_generation():
+            session.external_authenticate("RK")
         assert session.read_holder().name == NEW_NAME
     elif case.name == "RELOAD_PIN":
         session.verify_pin(NEW_PIN)
@@ -164,6 +174,7 @@ def test_mac_without_challenge_is_refused(card_factory: CardFactory) -> None:
     card = session.card_identity()
     before = snapshot(protocol)
     session.select()
-    apdu = mac_command(command("SSSE", "APPLICATION_BLOCK"), bytes(4), _mac(card, "MAINT"))
+    apdu = mac_command(command("SSSE", "APPLICATION_BLOCK"), bytes(ISSUER_KEYS.algorithm.block_size),
+                       _mac(card, "MAINT"))
     assert protocol.transmit(apdu).sw == 0x6984
     assert snapshot(protocol) == before

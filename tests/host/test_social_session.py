@@ -7,7 +7,15 @@ import datetime as dt
 
 import pytest
 from cards import CardFactory
-from host_helpers import HOLDER, INITIAL_PIN, ISSUER_KEYS, ISSUER_KEYS_SM4, personalised_card, with_holder
+from host_helpers import (
+    HOLDER,
+    INITIAL_PIN,
+    ISSUER_KEYS,
+    ISSUER_KEYS_SM4,
+    personalised_card,
+    reading_session,
+    with_holder,
+)
 
 from apdu_spec.model import CardProfile
 from sscard import (
@@ -30,19 +38,25 @@ EXAMPLE = CardProfile.example().ssse.data
 
 @pytest.mark.read_only
 @pytest.mark.clause("SSC-FILE-2", "SSC-FILE-1", "SSC-APP-3")
-def test_basic_data_in_three_apdus(card: Connection) -> None:
-    """SELECT + one READ RECORD of all EF05 records + one of all EF06 records (P2 b3-b1 = 101)."""
+def test_basic_data_in_three_apdus(card: Connection, card_factory: CardFactory) -> None:
+    """SELECT + one READ RECORD of all EF05 records + one of all EF06 records (P2 b3-b1 = 101); on a 3.0
+    card GET CHALLENGE + EXTERNAL AUTHENTICATE with RK come between (SSC-ACC-2)."""
     tracer = RecordingTracer()
-    session = SocialSecuritySession(card, tracers=[tracer])
+    session = reading_session(card, card_factory, tracers=[tracer])
+    opened = len(tracer.entries)  # a 3.0 card: SELECT, then the authentication; a 2.0 card: nothing yet
+    assert [(e.ins, e.sw) for e in tracer.entries[:1] + tracer.entries[opened - 1:opened]] == (
+        [(0xA4, 0x9000), (0x82, 0x9000)] if card_factory.sm4 else [])
     info = session.read_card_info()
     holder = session.read_holder()
-    assert [(e.ins, e.sw) for e in tracer] == [(0xA4, 0x9000), (0xB2, 0x9000), (0xB2, 0x9000)]
-    assert tracer.entries[1].command.startswith("00 B2 01 2D") and tracer.entries[2].command.startswith("00 B2 01 35")
+    reads = [(0xB2, 0x9000), (0xB2, 0x9000)]
+    assert [(e.ins, e.sw) for e in tracer.entries[opened:]] == (reads if card_factory.sm4 else [(0xA4, 0x9000), *reads])
+    assert tracer.entries[-2].command.startswith("00 B2 01 2D") and tracer.entries[-1].command.startswith("00 B2 01 35")
 
-    ef05, ef06 = EXAMPLE["EF05"], EXAMPLE["EF06"]
+    ef05, ef06 = card_factory.example().ssse.data["EF05"], EXAMPLE["EF06"]
     assert info.card_id == ef05["01"] and info.area_code == "440200"
     assert info.card_unique == bytes.fromhex("1122334455667788")
-    assert (info.card_type, info.spec_version, info.issuer_org) == ("1", "2.00", "440200000001")
+    assert (info.card_type, info.spec_version, info.issuer_org) == ("1", ef05["03"], "440200000001")
+    assert ef05["03"] == ("3.00" if card_factory.sm4 else "2.00")
     assert (info.issue_date, info.expiry_date) == (dt.date(2024, 1, 1), dt.date(2034, 1, 1))
     assert info.card_number == ef05["07"] and not info.temporary
     assert holder.social_security_number == ef06["08"]
@@ -52,8 +66,8 @@ def test_basic_data_in_three_apdus(card: Connection) -> None:
 
 @pytest.mark.read_only
 @pytest.mark.clause("SSC-FILE-2")
-def test_raw_record_access_by_number_by_tag_and_from(card: Connection) -> None:
-    session = SocialSecuritySession(card)
+def test_raw_record_access_by_number_by_tag_and_from(card: Connection, card_factory: CardFactory) -> None:
+    session = reading_session(card, card_factory)
     name_record = session.read_record(6, 2)
     assert name_record[:2] == bytes.fromhex("091E") and name_record[2:6] == "张三".encode("gbk")
     assert session.read_record_by_tag(6, 0x09) == name_record
@@ -80,7 +94,7 @@ def test_lifecycle_from_the_fci(card_factory: CardFactory) -> None:
 
 @pytest.mark.clause("SSC-ACC-5", "SSC-LC-1")
 def test_basic_data_stays_readable_before_activation(card_factory: CardFactory) -> None:
-    session = SocialSecuritySession(card_factory(state="ISSUED"))
+    session = reading_session(card_factory(state="ISSUED"), card_factory)
     assert session.read_holder().name == "张三"
     with pytest.raises(ConditionsNotSatisfied):
         session.read_file("DF01_EF05")  # sub-applications only while ACTIVE
@@ -168,7 +182,7 @@ def test_long_gbk_name_round_trip(card_factory: CardFactory) -> None:
     assert len(name.encode("gbk")) == 30
     data = with_holder(HOLDER, name=name, name_extension="逊·江")
     connection = personalised_card(card_factory, "ACTIVE", data=data, finance=False)
-    holder = SocialSecuritySession(connection).read_holder()
+    holder = reading_session(connection, card_factory, keys=ISSUER_KEYS).read_holder()
     assert holder.name == name and holder.name_extension == "逊·江"
     assert holder.full_name == name + "逊·江"
 
@@ -191,9 +205,9 @@ def test_profile_3_needs_external_authentication(card_factory: CardFactory) -> N
 
 
 @pytest.mark.clause("SSC-APP-4", "SSC-FILE-2")
-def test_basic_data_read_from_inside_a_sub_application(card: Connection) -> None:
+def test_basic_data_read_from_inside_a_sub_application(card: Connection, card_factory: CardFactory) -> None:
     """EF05/EF06 are root files: reading them from inside DF01 reads them at the root and comes back."""
-    session = SocialSecuritySession(card)
+    session = reading_session(card, card_factory)
     session.select_df("DF01")
     assert session.read_holder().name == "张三"
     assert session.read_card_info().card_number == "K12345678"
@@ -202,8 +216,8 @@ def test_basic_data_read_from_inside_a_sub_application(card: Connection) -> None
 
 
 @pytest.mark.clause("SSC-PIN-4")
-def test_personal_data_masked_in_repr(card: Connection) -> None:
-    session = SocialSecuritySession(card)
+def test_personal_data_masked_in_repr(card: Connection, card_factory: CardFactory) -> None:
+    session = reading_session(card, card_factory)
     holder, info = session.read_holder(), session.read_card_info()
     text = repr(holder) + repr(info) + repr(HOLDER) + repr(ISSUER_KEYS)
     text += repr(HOLDER.finance) + repr(HOLDER.sub_applications and HOLDER)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from apdu_spec.model import CardModel, CardProfile
 from sscard import ModelConnection, examples, load_key_file, personalise
+from sscard.crypto import Algorithm
 from sscard.holder import gb11643_check_character, parse_personalisation_data
 from sscard.keys import SoftwareBankKeys, SoftwareIssuerKeys
 from sscard.spec_tables import Lifecycle
@@ -39,9 +40,9 @@ Keys = tuple[SoftwareIssuerKeys, SoftwareBankKeys]
 
 
 @functools.cache
-def example_keys() -> Keys:
-    """The example (TEST) issuer and bank keys."""
-    issuer = load_key_file(examples.path(examples.ISSUER_KEYS))
+def example_keys(*, sm4: bool = False) -> Keys:
+    """The example (TEST) issuer and bank keys; ``sm4``: the issuer keys of a 3rd-generation card (SSC-KEY-5)."""
+    issuer = load_key_file(examples.path(examples.ISSUER_KEYS_SM4 if sm4 else examples.ISSUER_KEYS))
     bank = load_key_file(examples.path(examples.BANK_KEYS))
     assert isinstance(issuer, SoftwareIssuerKeys) and isinstance(bank, SoftwareBankKeys)
     return issuer, bank
@@ -49,10 +50,15 @@ def example_keys() -> Keys:
 
 def model_card(n: int, keys: Keys, *, temporary: bool = False,
                issued: _dt.date = _dt.date(2025, 3, 3)) -> ModelConnection:
-    """A personalised (ISSUED) reference-model card with card-unique bytes ``n``, card number ``K%08d``."""
-    profile = dataclasses.replace(CardProfile.example(temporary=temporary), card_unique=n.to_bytes(8, "big"))
+    """A personalised (ISSUED) reference-model card with card-unique bytes ``n``, card number ``K%08d``; of the
+    issuer keys' generation: SM4 keys make a 3rd-generation card, access profile 3.0 (SSC-KEY-5, SSC-PERSO-5)."""
+    access_profile = "3.0" if keys[0].algorithm is Algorithm.SM4 else "2.0"
+    profile = dataclasses.replace(CardProfile.example(temporary=temporary, access_profile=access_profile),
+                                  card_unique=n.to_bytes(8, "big"))
     connection = ModelConnection(CardModel(profile))
     obj = json.loads(json.dumps(HOLDER))
+    obj["card"]["spec_version"] = access_profile + "0"
+    obj["social"]["access_profile"] = access_profile
     obj["card"].update(card_number=f"K{n:08d}", issue_date=issued.isoformat(),
                        expiry_date=(issued + _dt.timedelta(days=89) if temporary
                                     else issued.replace(year=issued.year + 10)).isoformat())

@@ -17,6 +17,10 @@ def register(commands: Any) -> None:
     start.add_argument("--port", type=int, choices=(35963, 35964), default=None,
                        help="vpcd port (35963: 'Virtual PCD 00 00', 35964: '… 00 01'; default: first free)")
     start.add_argument("--timeout", type=float, default=20.0, help="seconds to wait for the card (default 20)")
+    start.add_argument("--sm4", action="store_true",
+                       help="a 3rd-generation card: social security keys SM4, personalised with access profile "
+                       "3.0 (`sscard examples` writes holder-sm4.json and issuer-keys-sm4.json for it); "
+                       "default a 2nd-generation 3DES card")
     start.add_argument("--json", action="store_true")
     start.set_defaults(handler=run_start)
     stop = actions.add_parser("stop", help="stop what `sim start` started, and nothing else")
@@ -29,12 +33,13 @@ def register(commands: Any) -> None:
 def run_start(args: argparse.Namespace) -> int:
     from sscard import virtual_card
 
-    state = virtual_card.start(port=args.port, timeout=args.timeout)
+    state = virtual_card.start(port=args.port, timeout=args.timeout, algorithm="SM4" if args.sm4 else "3DES-16")
     if args.json:
         emit_json(asdict(state))
     else:
         started = f"; started pcscd (pid {state.pcscd_pid})" if state.pcscd_pid else ""
-        print(f"virtual card ready in {state.reader!r} (card pid {state.card_pid}{started})")
+        print(f"virtual card ready in {state.reader!r} ({_generation(state.algorithm)}, card pid "
+              f"{state.card_pid}{started})")
     return 0
 
 
@@ -56,5 +61,10 @@ def run_status(args: argparse.Namespace) -> int:
     elif state is None:
         print("not running")
     else:
-        print(f"running in {state.reader!r} (card pid {state.card_pid}, log {state.log})")
+        print(f"running in {state.reader!r} ({_generation(state.algorithm)}, card pid {state.card_pid}, "
+              f"log {state.log})")
     return 0 if state is not None else 3
+
+
+def _generation(algorithm: str) -> str:
+    return "3rd-generation SM4 card" if algorithm == "SM4" else "2nd-generation 3DES card"

@@ -15,7 +15,8 @@ HOLDER = "holder.json"
 ISSUER_KEYS = "issuer-keys.json"
 BANK_KEYS = "bank-keys.json"
 ISSUER_KEYS_SM4 = "issuer-keys-sm4.json"  # a 3rd-generation (3.0-profile, SM4) card's issuer keys
-NAMES = (HOLDER, ISSUER_KEYS, BANK_KEYS, ISSUER_KEYS_SM4)
+HOLDER_SM4 = "holder-sm4.json"  # the same holder on a 3rd-generation card (access profile 3.0)
+NAMES = (HOLDER, ISSUER_KEYS, BANK_KEYS, ISSUER_KEYS_SM4, HOLDER_SM4)
 
 
 class ExamplesExist(SscardError):
