@@ -86,6 +86,23 @@ def test_packages_import_only_what_is_below_them(package: str) -> None:
     assert not wrong, f"{package} imports what it must not: {wrong}"
 
 
+# Layers inside sscard that must not reach up: the core library and the database layer serve the service
+# windows and the batch line, and neither of those two depends on the other.
+INNER_FORBIDDEN = {
+    "sscard.batch": ("sscard.window", "sscard.cli"),
+    "sscard.database": ("sscard.window", "sscard.batch", "sscard.cli"),
+    "sscard.window": ("sscard.batch", "sscard.cli"),
+    "sscard.personalisation": ("sscard.window", "sscard.batch", "sscard.cli"),
+}
+
+
+@pytest.mark.parametrize("layer", sorted(INNER_FORBIDDEN))
+def test_layers_inside_sscard_do_not_reach_up(layer: str) -> None:
+    wrong = sorted(f"{m} -> {d}" for m in GRAPH if m == layer or m.startswith(layer + ".") for d in GRAPH[m]
+                   if any(d == f or d.startswith(f + ".") for f in INNER_FORBIDDEN[layer]))
+    assert not wrong, f"{layer} imports what it must not: {wrong}"
+
+
 def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     """The strongly connected components with more than one module (Tarjan)."""
     index: dict[str, int] = {}
