@@ -56,8 +56,8 @@ class Need(enum.Enum):
 class CheckFailed(Exception):
     """The card answered otherwise than the spec says."""
 
-    def __init__(self, what: str, expected: str, actual: str) -> None:
-        self.what, self.expected, self.actual = what, expected, actual
+    def __init__(self, what: str, expected: str, actual: str, clause: str | None = None) -> None:
+        self.what, self.expected, self.actual, self.clause = what, expected, actual, clause
         super().__init__(f"{what}: expected {expected}, got {actual}")
 
 
@@ -109,17 +109,18 @@ class Context:
         self.protocol.forget_selection()  # the chain did not see this APDU: sessions select again
         return data, sw
 
-    def expect(self, apdu: bytes, sw: int | Iterable[int], what: str) -> bytes:
-        """Send ``apdu``; fail unless the status word is ``sw`` (or one of them)."""
+    def expect(self, apdu: bytes, sw: int | Iterable[int], what: str, clause: str | None = None) -> bytes:
+        """Send ``apdu``; fail unless the status word is ``sw`` (or one of them). ``clause``: the one clause
+        of the check this step is about (a failure then fails that clause only); None: all of them."""
         allowed = {sw} if isinstance(sw, int) else set(sw)
         data, actual = self.send(apdu)
         if actual not in allowed:
-            raise CheckFailed(what, " or ".join(f"{s:04X}" for s in sorted(allowed)), f"{actual:04X}")
+            raise CheckFailed(what, " or ".join(f"{s:04X}" for s in sorted(allowed)), f"{actual:04X}", clause)
         return data
 
-    def require(self, condition: bool, what: str, expected: str, actual: str) -> None:
+    def require(self, condition: bool, what: str, expected: str, actual: str, clause: str | None = None) -> None:
         if not condition:
-            raise CheckFailed(what, expected, actual)
+            raise CheckFailed(what, expected, actual, clause)
 
     def power_cycle(self) -> None:
         self.protocol.reset()
@@ -472,7 +473,7 @@ def _challenge(ctx: Context) -> None:
         ctx.require(len(data) == n, f"GET CHALLENGE Le {n:02X}", f"{n} bytes", f"{len(data)} bytes")
         seen.add(data)
     again = ctx.challenge(8)
-    ctx.require(again not in seen, "a second 8-byte challenge", "a fresh value", "a repeated one")
+    ctx.require(again not in seen, "a second 8-byte challenge", "a fresh value", "a repeated one", "SSC-SM-1")
     ctx.expect(bytes((0x00, 0x84, 0x00, 0x00, 0x05)), 0x6700, "GET CHALLENGE Le 05")
     if ctx.state.profile == "2.0":
         ctx.expect(bytes((0x00, 0x84, 0x00, 0x00, 0x10)), 0x6700, "GET CHALLENGE Le 10 on a 3DES card")
@@ -571,9 +572,10 @@ def _wrong(ctx: Context) -> None:
     limit = _tries(ctx)
     try:
         ctx.expect(_verify_apdu(ctx.pin), 0x9000, "VERIFY with the PIN")
-        ctx.expect(_verify_apdu(_wrong_pin(ctx.pin)), 0x63C0 | (limit - 1), "VERIFY with a wrong PIN")
+        ctx.expect(_verify_apdu(_wrong_pin(ctx.pin)), 0x63C0 | (limit - 1), "VERIFY with a wrong PIN",
+                   "SSC-PIN-2")
         ctx.expect(bytes((0x00, 0x20, 0x00, 0x00)), 0x63C0 | (limit - 1),
-                   "empty VERIFY after a wrong PIN (flag cleared, try spent)")
+                   "empty VERIFY after a wrong PIN (flag cleared, try spent)", "SSC-PIN-6")
     finally:
         ctx.send(_verify_apdu(ctx.pin))
     ctx.select("SSSE")
@@ -622,15 +624,15 @@ def _blocked(ctx: Context) -> None:
     limit = _tries(ctx)
     try:
         for left in range(limit - 1, -1, -1):
-            ctx.expect(_verify_apdu(_wrong_pin(ctx.pin)), 0x63C0 | left, f"wrong PIN ({left} left)")
-        ctx.expect(_verify_apdu(ctx.pin), 0x6983, "the correct PIN once blocked")
-        ctx.expect(bytes((0x00, 0x20, 0x00, 0x00)), 0x6983, "empty VERIFY once blocked")
+            ctx.expect(_verify_apdu(_wrong_pin(ctx.pin)), 0x63C0 | left, f"wrong PIN ({left} left)", "SSC-PIN-2")
+        ctx.expect(_verify_apdu(ctx.pin), 0x6983, "the correct PIN once blocked", "SSC-PIN-3")
+        ctx.expect(bytes((0x00, 0x20, 0x00, 0x00)), 0x6983, "empty VERIFY once blocked", "SSC-PIN-3")
     finally:
         ctx.select("SSSE")
         challenge = ctx.challenge(ctx.state.algorithm_block)
-        ctx.expect(ctx.mac_apdu("SSSE", "PIN_UNBLOCK", challenge), 0x9000, "PIN UNBLOCK")
-    ctx.expect(bytes((0x00, 0x20, 0x00, 0x00)), 0x63C0 | limit, "empty VERIFY after PIN UNBLOCK")
-    ctx.expect(_verify_apdu(ctx.pin), 0x9000, "VERIFY with the kept PIN")
+        ctx.expect(ctx.mac_apdu("SSSE", "PIN_UNBLOCK", challenge), 0x9000, "PIN UNBLOCK", "SSC-PIN-8")
+    ctx.expect(bytes((0x00, 0x20, 0x00, 0x00)), 0x63C0 | limit, "empty VERIFY after PIN UNBLOCK", "SSC-PIN-8")
+    ctx.expect(_verify_apdu(ctx.pin), 0x9000, "VERIFY with the kept PIN", "SSC-PIN-8")
 
 
 # ------------------------------------------------------------------------------------ issuer
@@ -685,21 +687,22 @@ def _sm_failures(ctx: Context) -> None:
     n = ctx.state.algorithm_block
     ctx.select("SSSE")
     try:
-        ctx.expect(ctx.mac_apdu("SSSE", "APPLICATION_BLOCK", bytes(n)), 0x6984, "APPLICATION BLOCK with no challenge")
+        ctx.expect(ctx.mac_apdu("SSSE", "APPLICATION_BLOCK", bytes(n)), 0x6984,
+                   "APPLICATION BLOCK with no challenge", "SSC-SM-3")
         spent = ctx.challenge(n)
         ctx.expect(read_apdu(5, 1), 0x9000, "READ RECORD (takes the challenge)")
         ctx.expect(ctx.mac_apdu("SSSE", "APPLICATION_BLOCK", spent), 0x6984,
-                   "APPLICATION BLOCK on a challenge already used")
+                   "APPLICATION BLOCK on a challenge already used", "SSC-SM-1")
         lost = ctx.challenge(n)
         ctx.power_cycle()
         ctx.select("SSSE")
         ctx.expect(ctx.mac_apdu("SSSE", "APPLICATION_BLOCK", lost), 0x6984,
-                   "APPLICATION BLOCK on a challenge from before a power cycle")
+                   "APPLICATION BLOCK on a challenge from before a power cycle", "SSC-LC-8")
         wrong = ctx.challenge(n)
         ctx.expect(ctx.mac_apdu("SSSE", "APPLICATION_BLOCK", wrong, wrong=True), 0x6988,
-                   "APPLICATION BLOCK with a wrong MAC")
+                   "APPLICATION BLOCK with a wrong MAC", "SSC-SM-3")
         ctx.expect(ctx.mac_apdu("SSSE", "APPLICATION_BLOCK", wrong), 0x6984,
-                   "APPLICATION BLOCK reusing the challenge a wrong MAC spent")
+                   "APPLICATION BLOCK reusing the challenge a wrong MAC spent", "SSC-SM-3")
         state = ctx.lifecycle("SSSE")
         ctx.require(state == "ACTIVE", "lifecycle after refused MAC'd commands", "ACTIVE", state)
     finally:
@@ -760,7 +763,7 @@ def _external_auth(ctx: Context) -> None:
 
     def authenticate(wrong: bool) -> bytes:
         challenge = ctx.challenge(n)
-        assert ctx.keys is not None
+        assert ctx.keys is not None and ctx.state.issuer_identity is not None
         cryptogram = ctx.keys.authenticate("RK", ctx.state.issuer_identity, command_mac_iv(challenge))
         if wrong:
             cryptogram = bytes((cryptogram[0] ^ 0x01,)) + cryptogram[1:]

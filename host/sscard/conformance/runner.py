@@ -25,7 +25,6 @@ from sscard.conformance.catalogue import (
     fci_lifecycle,
     read_apdu,
     select_apdu,
-    tlv,
 )
 from sscard.connection import answer_to_reset, exchange
 from sscard.errors import CardConnectionError, SscardError
@@ -55,6 +54,8 @@ class CheckResult:
     what: str = ""
     expected: str = ""
     actual: str = ""
+    failed_clause: str | None = None
+    """The one clause the failing step is about (None: every clause of the check)."""
     trace: list[TraceEntry] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
@@ -63,6 +64,8 @@ class CheckResult:
         if self.reason:
             out["reason"] = self.reason
         if self.verdict == "fail":
+            if self.failed_clause:
+                out["failed_clause"] = self.failed_clause
             out.update({"what": self.what, "expected": self.expected, "actual": self.actual,
                         "trace": [str(e) for e in self.trace]})
         return out
@@ -199,9 +202,8 @@ def check_fit(connection: Connection, state: CardState, level: Level, *, keys: I
     Issuer keys are checked with INTERNAL AUTHENTICATE, which has no try counter (SSC-KEY-4): a key file of
     another issuer is refused without spending anything. Bank keys have no such check in the spec."""
     notes: list[str] = []
-    if state.ssse == "TERMINATED":
-        if level > Level.READ_ONLY:
-            raise Refused(f"the card is terminated: only --level read-only can run (asked {level.label})")
+    if state.ssse == "TERMINATED" and level > Level.READ_ONLY:
+        raise Refused(f"the card is terminated: only --level read-only can run (asked {level.label})")
     if level is Level.BLANK and state.ssse != "PERSONALISATION":
         raise Refused(f"--level blank needs a blank card; this card's social security application is {state.ssse}")
     if level is Level.BLANK:
@@ -320,6 +322,7 @@ def run(connection: Connection, level: Level, *, keys: IssuerKeys | None = None,
             result.verdict = "pass"
         except CheckFailed as exc:
             result.verdict, result.what, result.expected, result.actual = "fail", exc.what, exc.expected, exc.actual
+            result.failed_clause = exc.clause
         except NotApplicable as exc:
             result.verdict, result.reason = "not-applicable", str(exc)
         except CardConnectionError as exc:
@@ -335,17 +338,20 @@ def run(connection: Connection, level: Level, *, keys: IssuerKeys | None = None,
         except CardConnectionError as exc:
             stopped = f"the final power cycle: {exc}"
     return Report(level=level, state=state, checks=results, clauses=clause_verdicts(results), notes=notes,
-                  stopped=stopped, date=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+                  stopped=stopped, date=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
                   spec_sha256=spec_digest())
 
 
 def clause_verdicts(results: Sequence[CheckResult]) -> list[ClauseResult]:
-    """One verdict per card-side clause: fail if a check of it failed, else pass if one passed, else not-run if
+    """One verdict per card-side clause: fail if a check of it failed (on a step about this clause, or about
+    all of the check's), else pass if one passed, else not-run if
     one could run at a higher level or with more given, else not-applicable; no-check when none names it."""
     out = []
     for clause in card_side_clauses():
         mine = [r for r in results if clause in r.clauses]
-        verdicts = {r.verdict for r in mine}
+        # A check that failed on a step about another of its clauses did not finish this one's steps.
+        verdicts = {"not-run" if r.verdict == "fail" and r.failed_clause not in (None, clause) else r.verdict
+                    for r in mine}
         verdict = next((v for v in VERDICTS if v in verdicts), NO_CHECK)
         out.append(ClauseResult(clause, verdict, [r.id for r in mine]))
     return out
