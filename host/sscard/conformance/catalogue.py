@@ -524,6 +524,25 @@ def _get_data(ctx: Context) -> None:
     ctx.expect(bytes((0x80, 0xCA, 0x9F, 0x13, 0x00)), {0x6A88, 0x6A86}, "GET DATA of another tag")
 
 
+@check("RO-APDU-CHECK-ORDER", "The first failing check of the order decides the status word", ["SSC-APDU-2"])
+def _check_order(ctx: Context) -> None:
+    ctx.select("SSSE")
+    ctx.expect(bytes((0x90, 0xFE, 0x00, 0x00)), 0x6E00, "unknown CLA and INS: the CLA (step 2) first")
+    ctx.expect(bytes((0x00, 0x84, 0x01, 0x00, 0x05)), 0x6A86, "GET CHALLENGE bad P1 and Le: P1-P2 (step 5) first")
+    if ctx.state.ssse == "ACTIVE":
+        ctx.expect(bytes((0x84, 0x44, 0x01, 0x00, 0x04, 0, 0, 0, 0)), 0x6985,
+                   "ACTIVATE on an ACTIVE application with bad P1: the lifecycle (step 4) first")
+        ctx.expect(bytes((0x84, 0x1E, 0x00, 0x00, 0x02, 0, 0)), 0x6700,
+                   "APPLICATION BLOCK of a wrong length, no challenge: the length (step 6) before the challenge")
+
+
+@check("RO-SM-NATIONAL-FORMS", "The national clear-text RELOAD PIN form is refused", ["SSC-SM-8"],
+       ssse_states=_ACTIVE)
+def _national_forms(ctx: Context) -> None:
+    ctx.select("SSSE")
+    ctx.expect(bytes((0x80, 0x5E, 0x00, 0x00, 0x03, 0x12, 0x34, 0x56)), 0x6A86, "80 5E 00 00 (national RELOAD PIN)")
+
+
 # ------------------------------------------------------------------------------------ holder
 
 
@@ -633,6 +652,43 @@ def _blocked(ctx: Context) -> None:
         ctx.expect(ctx.mac_apdu("SSSE", "PIN_UNBLOCK", challenge), 0x9000, "PIN UNBLOCK", "SSC-PIN-8")
     ctx.expect(bytes((0x00, 0x20, 0x00, 0x00)), 0x63C0 | limit, "empty VERIFY after PIN UNBLOCK", "SSC-PIN-8")
     ctx.expect(_verify_apdu(ctx.pin), 0x9000, "VERIFY with the kept PIN", "SSC-PIN-8")
+
+
+@check("HO-FIN-PIN-FORMAT", "A malformed financial PIN block answers 6A80 and spends no try", ["SSC-PIN-11"],
+       Level.HOLDER, needs=[Need.PIN], financial=True)
+def _fin_pin_format(ctx: Context) -> None:
+    if ctx.state.pboc != "ACTIVE":
+        raise NotApplicable(f"the financial application is {ctx.state.pboc}")
+    ctx.select("PBOC")
+    before = ctx.expect(bytes((0x80, 0xCA, 0x9F, 0x17, 0x00)), 0x9000, "GET DATA 9F17")
+    ctx.expect(bytes((0x00, 0x20, 0x00, 0x80, 0x08, 0x36, 0x12, 0x34, 0x56, 0xFF, 0xFF, 0xFF, 0xFF)), 0x6A80,
+               "VERIFY with a block of control nibble 3")
+    ctx.expect(bytes((0x00, 0x20, 0x00, 0x80, 0x08, 0x24, 0x12, 0x3A, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF)), 0x6A80,
+               "VERIFY with a non-digit PIN nibble")
+    after = ctx.expect(bytes((0x80, 0xCA, 0x9F, 0x17, 0x00)), 0x9000, "GET DATA 9F17")
+    ctx.require(after == before, "PIN try counter after malformed blocks", before.hex().upper(), after.hex().upper())
+
+
+@check("HO-PIN-RELOAD", "RELOAD PIN sets the PIN (enciphered, MAC'd) and resets the counter; bad cryptogram 6A80",
+       ["SSC-PIN-9", "SSC-SM-4"], Level.HOLDER, needs=[Need.PIN, Need.ISSUER_KEYS], ssse_states=_ACTIVE)
+def _reload(ctx: Context) -> None:
+    from sscard.social import social_pin_data
+
+    assert ctx.pin is not None and ctx.keys is not None and ctx.state.issuer_identity is not None
+    n = ctx.state.algorithm_block
+    ctx.select("SSSE")
+    limit = _tries(ctx)
+    cryptogram = ctx.keys.encipher("RELOAD", ctx.state.issuer_identity, social_pin_data(ctx.pin))
+    try:
+        ctx.expect(_verify_apdu(_wrong_pin(ctx.pin)), 0x63C0 | (limit - 1), "a wrong PIN (to see the reset)",
+                   "SSC-PIN-2")
+        ctx.expect(ctx.mac_apdu("SSSE", "RELOAD_PIN", ctx.challenge(n), bytes(len(cryptogram))), 0x6A80,
+                   "RELOAD PIN with a cryptogram that is not LD || PIN || padding", "SSC-SM-4")
+        ctx.expect(ctx.mac_apdu("SSSE", "RELOAD_PIN", ctx.challenge(n), cryptogram), 0x9000,
+                   "RELOAD PIN with the same PIN", "SSC-PIN-9")
+        ctx.expect(bytes((0x00, 0x20, 0x00, 0x00)), 0x63C0 | limit, "empty VERIFY after RELOAD PIN", "SSC-PIN-9")
+    finally:
+        ctx.send(_verify_apdu(ctx.pin))
 
 
 # ------------------------------------------------------------------------------------ issuer
@@ -751,7 +807,7 @@ def _internal_auth(ctx: Context) -> None:
 
 
 @check("IS-KEY-EXTERNAL-AUTH", "EXTERNAL AUTHENTICATE: tries on a wrong cryptogram, reset, success",
-       ["SSC-KEY-3", "SSC-KEY-6", "SSC-ACC-2"], Level.ISSUER, needs=[Need.ISSUER_KEYS], ssse_states=_ACTIVE)
+       ["SSC-KEY-3", "SSC-KEY-6", "SSC-ACC-2", "SSC-ACC-3"], Level.ISSUER, needs=[Need.ISSUER_KEYS], ssse_states=_ACTIVE)
 def _external_auth(ctx: Context) -> None:
     from sscard_core.crypto import command_mac_iv
 
@@ -778,6 +834,8 @@ def _external_auth(ctx: Context) -> None:
         ctx.expect(authenticate(False), 0x9000, "EXTERNAL AUTHENTICATE with the right cryptogram")
         ctx.expect(read_apdu(6, 1), 0x9000, "READ RECORD EF06 after authentication")
         ctx.expect(read_apdu(5, _RECORD_7_NEEDS_RK), 0x9000, "READ RECORD EF05 record 7 after authentication")
+        ctx.expect(select_apdu(t.DF_AIDS["DF04"]), 0x9000, "SELECT DF04")
+        ctx.expect(read_apdu(5, 1), 0x6982, "READ RECORD DF04 EF05 authenticated but without the PIN", "SSC-ACC-3")
     finally:
         ctx.send(ctx.mac_apdu("SSSE", "RESET_KEY_COUNTER", ctx.challenge(n), p1=0x00, p2=rk.id))
     ctx.expect(authenticate(True), 0x63C0 | (limit - 1), "a correct authentication put the tries back")
@@ -829,13 +887,58 @@ def _card_block(ctx: Context) -> None:
         ctx.expect(select_apdu(t.PBOC_AID), 0x6A81, "SELECT PBOC after CARD BLOCK")
 
 
+@check("IS-SM-CHALLENGE-LENGTH", "Profile 3.0: a 4-byte challenge is too short for a MAC'd command",
+       ["SSC-SM-7"], Level.ISSUER, needs=[Need.ISSUER_KEYS], ssse_states=_ACTIVE, profile="3.0")
+def _challenge_length(ctx: Context) -> None:
+    ctx.select("SSSE")
+    short = ctx.challenge(4)
+    try:
+        ctx.expect(ctx.mac_apdu("SSSE", "APPLICATION_BLOCK", short), 0x6984,
+                   "APPLICATION BLOCK after a 4-byte challenge")
+    finally:
+        if ctx.lifecycle("SSSE") == "BLOCKED":
+            ctx.send(ctx.mac_apdu("SSSE", "APPLICATION_UNBLOCK", ctx.challenge(16)))
+
+
+@check("IS-KEY-BANK-APART", "No social key acts on the financial application", ["SSC-KEY-2"], Level.ISSUER,
+       needs=[Need.ISSUER_KEYS, Need.BANK_KEYS], financial=True)
+def _bank_apart(ctx: Context) -> None:
+    from sscard.protocol import mac_command
+
+    if ctx.state.pboc != "ACTIVE":
+        raise NotApplicable(f"the financial application is {ctx.state.pboc}")
+    keys, card = ctx.keys, ctx.state.issuer_identity
+    assert keys is not None and card is not None
+    ctx.select("PBOC")
+    command = spec_command("PBOC", "APPLICATION_BLOCK")
+    try:
+        social = mac_command(command, ctx.challenge(8), lambda d, iv: keys.mac("MAINT", card, d, iv[:8]) if
+                             keys.algorithm.block_size == 8 else keys.mac("MAINT", card, d, iv + bytes(8))[:8])
+        ctx.expect(social.encode(), 0x6988, "PBOC APPLICATION BLOCK under the social maintenance key")
+    finally:
+        # A correct bank MAC puts the PBOC's MAC failure counter back to its limit (SSC-SM-6).
+        if ctx.lifecycle("PBOC") == "BLOCKED":
+            ctx.send(ctx.mac_apdu("PBOC", "APPLICATION_UNBLOCK", ctx.challenge(8)))
+        else:
+            ctx.send(ctx.mac_apdu("PBOC", "APPLICATION_BLOCK", ctx.challenge(8)))
+            ctx.send(ctx.mac_apdu("PBOC", "APPLICATION_UNBLOCK", ctx.challenge(8)))
+
+
 # ------------------------------------------------------------------------- the whole run
 
 
-@check("RO-APDU-NO-6F00", "No exchange of the run answered 6F00", ["SSC-APDU-6"])
+@check("RO-APDU-NO-6F00", "No exchange of the run answered 6F00 or a status word the spec does not declare",
+       ["SSC-APDU-6", "SSC-APDU-7"])
 def _no_uncaught(ctx: Context) -> None:
     bad = [e for e in ctx.history if e.sw == 0x6F00]
-    ctx.require(not bad, "status words of the run", "never 6F00", f"6F00 to {bad[0].command}" if bad else "")
+    ctx.require(not bad, "status words of the run", "never 6F00", f"6F00 to {bad[0].command}" if bad else "",
+                "SSC-APDU-6")
+    declared = {int(sw) for sw in t.SW_RETURNED}
+    masks = {int(sw): mask for sw, mask in t.SW_MASKS.items() if sw in t.SW_RETURNED}
+    undeclared = [e for e in ctx.history
+                  if e.sw not in declared and not any(e.sw & m == base for base, m in masks.items())]
+    ctx.require(not undeclared, "status words of the run", "only status words the spec declares",
+                f"{undeclared[0].sw:04X} to {undeclared[0].command}" if undeclared else "", "SSC-APDU-7")
 
 
 # ---------------------------------------------------------------------- card-side clauses

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 VERDICTS = ("pass", "fail", "not-run", "not-applicable")
 NO_CHECK = "no-check"
+_PRECEDENCE = ("fail", "pass", "not-run", "not-applicable")
 
 
 class Refused(SscardError):
@@ -352,6 +353,6 @@ def clause_verdicts(results: Sequence[CheckResult]) -> list[ClauseResult]:
         # A check that failed on a step about another of its clauses did not finish this one's steps.
         verdicts = {"not-run" if r.verdict == "fail" and r.failed_clause not in (None, clause) else r.verdict
                     for r in mine}
-        verdict = next((v for v in VERDICTS if v in verdicts), NO_CHECK)
+        verdict = next((v for v in _PRECEDENCE if v in verdicts), NO_CHECK)
         out.append(ClauseResult(clause, verdict, [r.id for r in mine]))
     return out
