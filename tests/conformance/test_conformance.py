@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from cards import CardFactory, algorithm_of
+from wrapped_connection import WrappedConnection
 
 from apdu_spec import model as model_module
 from apdu_spec.model import CardModel
@@ -26,7 +27,6 @@ from sscard.conformance.report import to_html, write
 from sscard.conformance.runner import Report
 from sscard.errors import CardConnectionError
 from sscard.keys import PreparedBankKeys, PreparedIssuerKeys
-from wrapped_connection import WrappedConnection
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "conformance.md"
 KINDS = ["model", "model-sm4", "simulator", "simulator-sm4"]
@@ -154,7 +154,7 @@ def pin_counter_not_decremented(mp: pytest.MonkeyPatch) -> None:
         before = st.pin_tries
         try:
             original(self, st, event, match, *args, **kwargs)
-        except model_module._Sw as sw:
+        except model_module._Sw:
             if event == "VERIFY" and match is False and before > 0:
                 st.pin_tries = before
                 raise model_module._Sw("VERIFY_FAILED", before) from None

@@ -807,7 +807,8 @@ def _internal_auth(ctx: Context) -> None:
 
 
 @check("IS-KEY-EXTERNAL-AUTH", "EXTERNAL AUTHENTICATE: tries on a wrong cryptogram, reset, success",
-       ["SSC-KEY-3", "SSC-KEY-6", "SSC-ACC-2", "SSC-ACC-3"], Level.ISSUER, needs=[Need.ISSUER_KEYS], ssse_states=_ACTIVE)
+       ["SSC-KEY-3", "SSC-KEY-6", "SSC-ACC-2", "SSC-ACC-3"], Level.ISSUER, needs=[Need.ISSUER_KEYS],
+       ssse_states=_ACTIVE)
 def _external_auth(ctx: Context) -> None:
     from sscard_core.crypto import command_mac_iv
 
