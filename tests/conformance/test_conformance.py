@@ -329,3 +329,55 @@ def test_the_html_report_in_headless_chromium_shows_the_summary_and_the_table(tm
                           html_path.as_uri()], capture_output=True, text=True, timeout=120, check=True).stdout
     assert 'id="summary"' in dom and 'data-verdict="pass"' in dom
     assert len(re.findall(r'<tr class="[a-z-]+" id="SSC-', dom)) == len(card_side_clauses())
+
+
+@pytest.mark.clause("SSC-PIN-4", "SSC-LC-5")
+@pytest.mark.parametrize("card_factory", ["model", "simulator"], indirect=True)
+def test_an_issuer_run_from_key_files_and_a_pin_on_stdin_passes(card_factory: CardFactory, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+
+    from apdu_spec.model import CardProfile
+    from sscard import (
+        CardProtocol,
+        FinanceSession,
+        SocialSecuritySession,
+        SoftwareBankKeys,
+        SoftwareIssuerKeys,
+        examples,
+        load_personalisation_file,
+        personalise,
+    )
+
+    # As a vendor's card would come: personalised from the example holder file with key files of masters.
+    keys_file, bank_file = examples.path(examples.ISSUER_KEYS), examples.path(examples.BANK_KEYS)
+    keys, bank_keys = SoftwareIssuerKeys.load(keys_file), SoftwareBankKeys.load(bank_file)
+    holder = load_personalisation_file(examples.path(examples.HOLDER))
+    card = card_factory(CardProfile.example(), state="PERSONALISATION")
+    personalise(card, holder, keys, bank_keys=bank_keys)
+    protocol = CardProtocol.of(card)
+    FinanceSession(protocol, keys=bank_keys).activate()
+    SocialSecuritySession(protocol, keys=keys).activate()
+    card.reset()
+    monkeypatch.setattr(_card, "open_connection", lambda reader: card)
+    monkeypatch.setattr("sys.stdin", io.StringIO(holder.social.initial_pin + "\n"))
+    code = cli_main(["conformance", "--level", "issuer", "--keys", str(keys_file), "--bank-keys",
+                     str(bank_file), "--pin-stdin", "--report-dir", str(tmp_path), "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0, [c for c in out["checks"] if c["verdict"] == "fail"]
+    assert out["summary"]["fail"] == 0 and out["summary"]["pass"] >= 50
+    ran_ids = {c["id"] for c in out["checks"] if c["verdict"] == "pass"}
+    assert {"HO-PIN-BLOCKED", "IS-SM-MAC-LIMIT", "IS-FIN-BLOCK-UNBLOCK", "IS-KEY-BANK-APART"} <= ran_ids
+
+
+@pytest.mark.clause("SSC-PIN-3")
+@pytest.mark.parametrize("card_factory", ["model"], indirect=True)
+def test_a_holder_run_without_keys_leaves_the_pin_lock_not_run(card_factory: CardFactory) -> None:
+    report = run(card_factory(), Level.HOLDER, pin=keys_for(card_factory)["pin"])
+    assert report.passed, failures(report)
+    verdicts = {c.id: c for c in report.checks}
+    assert verdicts["HO-PIN-VERIFY"].verdict == "pass"
+    assert verdicts["HO-PIN-BLOCKED"].verdict == "not-run" and "issuer keys" in verdicts["HO-PIN-BLOCKED"].reason
+    assert verdicts["IS-SM-MAC-LIMIT"].verdict == "not-run"
+    assert {c.id: c.verdict for c in report.clauses}["SSC-PIN-3"] == "not-run"
