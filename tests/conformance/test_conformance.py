@@ -381,3 +381,53 @@ def test_a_holder_run_without_keys_leaves_the_pin_lock_not_run(card_factory: Car
     assert verdicts["HO-PIN-BLOCKED"].verdict == "not-run" and "issuer keys" in verdicts["HO-PIN-BLOCKED"].reason
     assert verdicts["IS-SM-MAC-LIMIT"].verdict == "not-run"
     assert {c.id: c.verdict for c in report.clauses}["SSC-PIN-3"] == "not-run"
+
+
+def example_key_files(sm4: bool) -> tuple[Path, Path]:
+    from sscard import examples
+
+    return (examples.path(examples.ISSUER_KEYS_SM4 if sm4 else examples.ISSUER_KEYS),
+            examples.path(examples.BANK_KEYS))
+
+
+@pytest.mark.clause("SSC-PERSO-2", "SSC-PERSO-3", "SSC-PERSO-4", "SSC-PERSO-5", "SSC-LC-3")
+@pytest.mark.parametrize("card_factory", KINDS, indirect=True)
+def test_a_blank_run_checks_the_blank_card_personalises_it_and_passes_everything(card_factory: CardFactory) -> None:
+    import time
+
+    from sscard import SoftwareBankKeys, SoftwareIssuerKeys
+
+    keys_file, bank_file = example_key_files(card_factory.sm4)
+    card = card_factory(state="PERSONALISATION")
+    start = time.perf_counter()
+    report = run(card, Level.BLANK, keys=SoftwareIssuerKeys.load(keys_file),
+                 bank_keys=SoftwareBankKeys.load(bank_file))
+    elapsed = time.perf_counter() - start
+    assert report.passed, failures(report)
+    assert elapsed < 60
+    verdicts = {c.id: c.verdict for c in report.clauses}
+    assert all(verdicts[c] == "pass" for c in ("SSC-PERSO-2", "SSC-PERSO-3", "SSC-PERSO-5", "SSC-LC-3"))
+    assert report.state.ssse == "ACTIVE" and report.state.pboc == "ACTIVE"
+    assert run(card, Level.READ_ONLY).state.ssse == "ACTIVE"
+
+
+@pytest.mark.clause("SSC-PERSO-3")
+@pytest.mark.parametrize("card_factory", ["model"], indirect=True)
+def test_a_put_key_accepting_any_check_value_fails_perso_3_only(card_factory: CardFactory,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from sscard import SoftwareBankKeys, SoftwareIssuerKeys
+
+    original = model_module._ACTIONS["put_key"]
+
+    def faulty(self: CardModel, st: Any, ctx: Any) -> bytes:
+        try:
+            return original(self, st, ctx)
+        except model_module._Sw as sw:
+            if sw.name == "WRONG_DATA":
+                return b""  # takes a key whose check value is wrong
+            raise
+    monkeypatch.setitem(model_module._ACTIONS, "put_key", faulty)
+    keys_file, bank_file = example_key_files(False)
+    report = run(card_factory(state="PERSONALISATION"), Level.BLANK, keys=SoftwareIssuerKeys.load(keys_file),
+                 bank_keys=SoftwareBankKeys.load(bank_file))
+    assert report.failed_clauses() == {"SSC-PERSO-3"}, failures(report)

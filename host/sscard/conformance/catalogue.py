@@ -925,6 +925,94 @@ def _bank_apart(ctx: Context) -> None:
             ctx.send(ctx.mac_apdu("PBOC", "APPLICATION_UNBLOCK", ctx.challenge(8)))
 
 
+# ------------------------------------------------------------------------------ blank (before personalisation)
+
+_BLANK = ("PERSONALISATION",)
+
+
+def _perso_commands(ctx: Context) -> dict[str, bytes]:
+    """Well-formed personalisation commands of the SSSE (valid under the keys given), by name."""
+    from sscard.keys import CardIdentity
+    from sscard.records import record_values
+    from sscard_core.crypto import social_pin_bcd as pin_bcd
+
+    assert ctx.keys is not None and ctx.state.card_id is not None
+    card = CardIdentity(ctx.keys.city_code, ctx.state.card_id[8:16])
+    rk = t.KEYS["SSSE"]["RK"]
+    record = record_values("EF05", 2, {b"\x02": "1"})
+    return {
+        "PUT KEY": bytes((0x80, 0xD8, ctx.keys.key_version("RK"), rk.id)) + _lc(ctx.keys.wrap_card_key("RK", card)),
+        "SET PIN": bytes((0x80, 0xD4, 0x00, 0x00))
+        + _lc(b"\x06" + ctx.keys.encipher("PERSO", _NO_CARD, pin_bcd("123456"))),
+        "SET ACCESS PROFILE": bytes((0x80, 0xDA, 0x00, 0x00, 0x01, t.ACCESS_PROFILES[ctx.state.profile])),
+        "UPDATE RECORD": bytes((0x00, 0xDC, 0x02, 5 << 3 | 0b100)) + _lc(record),
+        "END PERSONALISATION": bytes((0x80, 0xDE, 0x00, 0x00)),
+    }
+
+
+_NO_CARD: Any = None  # the transport key is not diversified (sscard.session.ApplicationSession.set_pin)
+
+
+def _lc(data: bytes) -> bytes:
+    return bytes((len(data),)) + data
+
+
+def _transport_authenticate(ctx: Context) -> None:
+    from sscard_core.crypto import command_mac_iv
+
+    assert ctx.keys is not None
+    challenge = ctx.challenge(ctx.state.algorithm_block)
+    cryptogram = ctx.keys.authenticate("PERSO", _NO_CARD, command_mac_iv(challenge))
+    ctx.expect(bytes((0x00, 0x82, 0x00, t.KEYS["SSSE"]["PERSO"].id)) + _lc(cryptogram), 0x9000,
+               "EXTERNAL AUTHENTICATE with the transport key")
+
+
+@check("BL-FILE-INSTALLED", "A blank card: every record exists, EF05 record 1 from the install parameters",
+       ["SSC-FILE-5", "SSC-FILE-4", "SSC-PERSO-1"], Level.BLANK, ssse_states=_BLANK)
+def _installed(ctx: Context) -> None:
+    ctx.select("SSSE")
+    for file in ("EF05", "EF06"):
+        for record in t.FILES[file].records:
+            raw = ctx.expect(read_apdu(t.FILES[file].sfi, record.number), 0x9000,
+                             f"READ RECORD {file} record {record.number} of a blank card", "SSC-FILE-5")
+            _check_record(ctx, file, record.number, raw)
+    value = ctx.expect(read_apdu(5, 1), 0x9000, "READ RECORD EF05 record 1")[2:]
+    ctx.require(value[:8] == bytes.fromhex("000000D156000005"), "card identification code of a blank card",
+                "000000 D156000005 || 8 card-unique bytes", value.hex().upper(), "SSC-FILE-4")
+
+
+@check("BL-PERSO-NEEDS-TRANSPORT-KEY", "Personalisation commands need the transport key's authentication",
+       ["SSC-PERSO-2"], Level.BLANK, needs=[Need.ISSUER_KEYS], ssse_states=_BLANK)
+def _needs_transport_key(ctx: Context) -> None:
+    ctx.select("SSSE")
+    for name, apdu in _perso_commands(ctx).items():
+        ctx.expect(apdu, 0x6982, f"{name} without EXTERNAL AUTHENTICATE")
+
+
+@check("BL-PERSO-REFUSALS", "PUT KEY, SET PIN, SET ACCESS PROFILE and END PERSONALISATION refuse bad input",
+       ["SSC-PERSO-3", "SSC-PERSO-4", "SSC-PERSO-5", "SSC-LC-3"], Level.BLANK, needs=[Need.ISSUER_KEYS],
+       ssse_states=_BLANK)
+def _perso_refusals(ctx: Context) -> None:
+    ctx.select("SSSE")
+    _transport_authenticate(ctx)
+    commands = _perso_commands(ctx)
+    put = commands["PUT KEY"]
+    ctx.expect(put[:-1] + bytes((put[-1] ^ 0x01,)), 0x6A80, "PUT KEY with a wrong check value", "SSC-PERSO-3")
+    ctx.expect(put[:3] + b"\x0f" + put[4:], 0x6A88, "PUT KEY of an unknown key id", "SSC-PERSO-3")
+    pin = commands["SET PIN"]
+    ctx.expect(pin[:5] + b"\x00" + pin[6:], 0x6A80, "SET PIN with try limit 00", "SSC-PERSO-4")
+    ctx.expect(pin[:5] + b"\x10" + pin[6:], 0x6A80, "SET PIN with try limit 10", "SSC-PERSO-4")
+    other = "2.0" if ctx.state.profile == "3.0" else "3.0"
+    ctx.expect(bytes((0x80, 0xDA, 0x00, 0x00, 0x01, t.ACCESS_PROFILES[other])), 0x6A80,
+               f"SET ACCESS PROFILE {other} (not this card's algorithm)", "SSC-PERSO-5")
+    ctx.expect(bytes((0x80, 0xDA, 0x00, 0x00, 0x01, 0x21)), 0x6A80, "SET ACCESS PROFILE 21", "SSC-PERSO-5")
+    ctx.expect(commands["END PERSONALISATION"], 0x6985, "END PERSONALISATION before the keys and PIN",
+               "SSC-LC-3")
+    state = ctx.lifecycle("SSSE")
+    ctx.require(state == "PERSONALISATION", "lifecycle after a refused END PERSONALISATION", "PERSONALISATION",
+                state, "SSC-LC-3")
+
+
 # ------------------------------------------------------------------------- the whole run
 
 

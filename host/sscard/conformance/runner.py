@@ -208,7 +208,13 @@ def check_fit(connection: Connection, state: CardState, level: Level, *, keys: I
     if level is Level.BLANK and state.ssse != "PERSONALISATION":
         raise Refused(f"--level blank needs a blank card; this card's social security application is {state.ssse}")
     if level is Level.BLANK:
-        raise Refused("--level blank: the personalisation checks are not in the catalogue yet (docs/conformance.md)")
+        if keys is None:
+            raise Refused("--level blank needs the issuer keys with the transport key (--keys)")
+        if state.pboc == "PERSONALISATION" and bank_keys is None:
+            raise Refused("--level blank needs the bank keys (--bank-keys) for the blank financial application")
+        notes.append("the transport keys are proven by the card only (EXTERNAL AUTHENTICATE): a wrong one costs "
+                     "one of its tries")
+        return notes
     if level >= Level.HOLDER and state.ssse == "PERSONALISATION":
         raise Refused(f"--level {level.label} needs a personalised card; this one is blank (try --level blank)")
     if level >= Level.ISSUER and keys is None:
@@ -275,50 +281,44 @@ def _missing(check: Check, given: dict[Need, bool]) -> list[str]:
     return [need.value for need in check.needs if not given.get(need)]
 
 
-def run(connection: Connection, level: Level, *, keys: IssuerKeys | None = None, bank_keys: BankKeys | None = None,
-        pin: str | None = None, allow_terminate: str | None = None,
-        checks: Sequence[Check] | None = None) -> Report:
-    """Read the card, refuse a level that does not fit (:class:`Refused`), run the checks, give the report.
+class _Execution:
+    """The checks of one run, executed in order against one card; stops at a card that stops answering."""
 
-    A card that stops answering (:class:`~sscard.errors.CardConnectionError`) ends the run: the report says
-    at which check (``stopped``) and the checks after it are not run."""
-    state = read_state(connection)
-    notes = check_fit(connection, state, level, keys=keys, bank_keys=bank_keys, pin=pin)
-    state = _with_identities(connection, state, keys, bank_keys)
-    terminate_ok = (allow_terminate is not None and state.card_id is not None
-                    and allow_terminate.upper() == state.card_id.hex().upper())
-    if allow_terminate is not None and not terminate_ok:
-        raise Refused(f"--allow-terminate {allow_terminate} is not this card's identification code")
-    given = {Need.PIN: pin is not None, Need.ISSUER_KEYS: keys is not None, Need.BANK_KEYS: bank_keys is not None,
-             Need.TERMINATE: terminate_ok}
-    protocol = CardProtocol(connection)
-    recorder = RecordingTracer()
-    protocol.tracers.append(recorder)
-    ordered = sorted(checks if checks is not None else CHECKS, key=lambda c: (c.terminates, c.id == "RO-APDU-NO-6F00"))
-    results: list[CheckResult] = []
-    history: list[TraceEntry] = []
-    stopped: str | None = None
-    for chk in ordered:
-        result = CheckResult(chk.id, chk.title, chk.clauses, chk.level, "not-run")
-        results.append(result)
-        if stopped is not None:
-            result.reason = "the run stopped before this check"
-            continue
-        if chk.level > level:
-            result.reason = f"needs --level {chk.level.label}"
-            continue
-        reason = _applicability(chk, state)
-        if reason is not None:
-            result.verdict, result.reason = "not-applicable", reason
-            continue
-        missing = _missing(chk, given)
-        if missing:
-            result.reason = "needs " + ", ".join(missing)
-            continue
-        ctx = Context(connection, protocol, state, keys=keys, bank_keys=bank_keys, pin=pin, history=list(history))
-        recorder.clear()
+    def __init__(self, connection: Connection, level: Level, *, keys: IssuerKeys | None, bank_keys: BankKeys | None,
+                 given: dict[Need, bool]) -> None:
+        self.connection, self.level, self.keys, self.bank_keys, self.given = connection, level, keys, bank_keys, given
+        self.protocol = CardProtocol(connection)
+        self.recorder = RecordingTracer()
+        self.protocol.tracers.append(self.recorder)
+        self.results: list[CheckResult] = []
+        self.history: list[TraceEntry] = []
+        self.stopped: str | None = None
+
+    def execute(self, checks: Sequence[Check], state: CardState, pin: str | None) -> None:
+        for chk in checks:
+            result = CheckResult(chk.id, chk.title, chk.clauses, chk.level, "not-run")
+            self.results.append(result)
+            if self.stopped is not None:
+                result.reason = "the run stopped before this check"
+                continue
+            if chk.level > self.level:
+                result.reason = f"needs --level {chk.level.label}"
+                continue
+            reason = _applicability(chk, state)
+            if reason is not None:
+                result.verdict, result.reason = "not-applicable", reason
+                continue
+            missing = _missing(chk, {**self.given, Need.PIN: pin is not None})
+            if missing:
+                result.reason = "needs " + ", ".join(missing)
+                continue
+            self._one(chk, result, Context(self.connection, self.protocol, state, keys=self.keys,
+                                           bank_keys=self.bank_keys, pin=pin, history=list(self.history)))
+
+    def _one(self, chk: Check, result: CheckResult, ctx: Context) -> None:
+        self.recorder.clear()
         try:
-            protocol.reset()
+            self.protocol.reset()
             chk.run(ctx)
             result.verdict = "pass"
         except CheckFailed as exc:
@@ -328,19 +328,86 @@ def run(connection: Connection, level: Level, *, keys: IssuerKeys | None = None,
             result.verdict, result.reason = "not-applicable", str(exc)
         except CardConnectionError as exc:
             result.verdict, result.reason = "not-run", f"the card stopped answering: {exc}"
-            stopped = f"{chk.id}: {exc}"
+            self.stopped = f"{chk.id}: {exc}"
         except SscardError as exc:
             result.verdict, result.what, result.expected, result.actual = "fail", "host library", "9000", str(exc)
-        result.trace = ctx.trace + recorder.entries  # checks send raw APDUs; sessions' ones come through the tracer
-        history += ctx.trace + recorder.entries
-    if stopped is None:
+        result.trace = ctx.trace + self.recorder.entries  # checks send raw APDUs; the library's come via the tracer
+        self.history += result.trace
+
+
+def _personalise(connection: Connection, keys: IssuerKeys, bank_keys: BankKeys | None,
+                 state: CardState) -> tuple[CardState, str]:
+    """Personalise a blank card from the example holder file (TEST data) with the keys given, activate both
+    applications; the card's new state and its social PIN."""
+    from dataclasses import replace
+
+    from sscard import examples
+    from sscard.finance import FinanceSession
+    from sscard.holder import load_personalisation_file
+    from sscard.personalisation import personalise
+    from sscard.social import SocialSecuritySession
+
+    data = load_personalisation_file(examples.path(examples.HOLDER))
+    if keys.algorithm.block_size == 16:  # a 3rd-generation card: profile 3.0 (SSC-KEY-5, SSC-PERSO-5)
+        data = replace(data, card=replace(data.card, spec_version="3.00"),
+                       social=replace(data.social, access_profile="3.0"))
+    finance = bank_keys if state.pboc == "PERSONALISATION" else None
+    protocol = CardProtocol(connection)
+    personalise(protocol, data, keys, bank_keys=finance)
+    if finance is not None:
+        FinanceSession(protocol, keys=finance).activate()
+    SocialSecuritySession(protocol, keys=keys).activate()
+    connection.reset()
+    return _with_identities(connection, read_state(connection), keys, bank_keys), data.social.initial_pin
+
+
+def run(connection: Connection, level: Level, *, keys: IssuerKeys | None = None, bank_keys: BankKeys | None = None,
+        pin: str | None = None, allow_terminate: str | None = None,
+        checks: Sequence[Check] | None = None) -> Report:
+    """Read the card, refuse a level that does not fit (:class:`Refused`), run the checks, give the report.
+
+    At ``blank`` level the blank card's checks run first; then the card is personalised from the example
+    holder file (TEST data) with the keys given, both applications activated, and every other check runs on
+    it with the holder's PIN. A card that stops answering
+    (:class:`~sscard.errors.CardConnectionError`) ends the run: the report says at which check
+    (``stopped``) and the checks after it are not run."""
+    from dataclasses import replace
+
+    state = read_state(connection)
+    if level is Level.BLANK and keys is not None:  # a blank card names no profile yet: the keys' algorithm does
+        state = replace(state, profile="3.0" if keys.algorithm.block_size == 16 else "2.0")
+    notes = check_fit(connection, state, level, keys=keys, bank_keys=bank_keys, pin=pin)
+    state = _with_identities(connection, state, keys, bank_keys)
+    terminate_ok = (allow_terminate is not None and state.card_id is not None
+                    and allow_terminate.upper() == state.card_id.hex().upper())
+    if allow_terminate is not None and not terminate_ok and level is not Level.BLANK:
+        raise Refused(f"--allow-terminate {allow_terminate} is not this card's identification code")
+    given = {Need.ISSUER_KEYS: keys is not None, Need.BANK_KEYS: bank_keys is not None, Need.TERMINATE: terminate_ok}
+    ordered = sorted(checks if checks is not None else CHECKS, key=lambda c: (c.terminates, c.id == "RO-APDU-NO-6F00"))
+    execution = _Execution(connection, level, keys=keys, bank_keys=bank_keys, given=given)
+    if level is Level.BLANK:
+        assert keys is not None
+        blank = [c for c in ordered if c.ssse_states == ("PERSONALISATION",)]
+        execution.execute(blank, state, pin)
+        ordered = [c for c in ordered if c not in blank]
+        if execution.stopped is None:
+            try:
+                state, pin = _personalise(connection, keys, bank_keys, state)
+                notes.append("personalised from the example holder file (TEST data) and activated")
+            except SscardError as exc:
+                execution.stopped = f"personalisation: {exc}"
+        # CARD BLOCK only with the identification code the personalised card now carries
+        execution.given[Need.TERMINATE] = (allow_terminate is not None and state.card_id is not None
+                                           and allow_terminate.upper() == state.card_id.hex().upper())
+    execution.execute(ordered, state, pin)
+    if execution.stopped is None:
         try:
-            protocol.reset()
+            execution.protocol.reset()
         except CardConnectionError as exc:
-            stopped = f"the final power cycle: {exc}"
-    return Report(level=level, state=state, checks=results, clauses=clause_verdicts(results), notes=notes,
-                  stopped=stopped, date=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-                  spec_sha256=spec_digest())
+            execution.stopped = f"the final power cycle: {exc}"
+    return Report(level=level, state=state, checks=execution.results, clauses=clause_verdicts(execution.results),
+                  notes=notes, stopped=execution.stopped,
+                  date=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"), spec_sha256=spec_digest())
 
 
 def clause_verdicts(results: Sequence[CheckResult]) -> list[ClauseResult]:
