@@ -431,3 +431,10 @@ def test_a_put_key_accepting_any_check_value_fails_perso_3_only(card_factory: Ca
     report = run(card_factory(state="PERSONALISATION"), Level.BLANK, keys=SoftwareIssuerKeys.load(keys_file),
                  bank_keys=SoftwareBankKeys.load(bank_file))
     assert report.failed_clauses() == {"SSC-PERSO-3"}, failures(report)
+
+
+def test_the_traceability_table_of_the_docs_is_the_catalogues() -> None:
+    from sscard.conformance.document import rewrite
+
+    text = DOCS.read_text(encoding="utf-8")
+    assert rewrite(text) == text, "run: python -m sscard.conformance.document docs/conformance.md"
