@@ -40,8 +40,9 @@ def to_html(report: Report) -> str:
                 line += (f"<div>{e(c.what)}: expected <b>{e(c.expected)}</b>, actual <b>{e(c.actual)}</b></div>"
                          f"<pre>{e(trace)}</pre>")
             details.append(line)
-        rows.append(f'<tr class="{e(clause.verdict)}" id="{e(clause.id)}"><td>{e(clause.id)}</td>'
-                    f'<td class="verdict">{e(clause.verdict)}</td><td>{"".join(details) or "—"}</td></tr>')
+        rows.append(f'<tr class="{e(clause.verdict)}" id="{e(clause.id)}"><td>{e(clause.id)}<br>'
+                    f'<small>{e(clause.title)}</small></td><td class="verdict">{e(clause.verdict)}</td>'
+                    f'<td>{"".join(details) or "—"}</td></tr>')
     summary = data["summary"]
     summary_cells = "".join(f'<td class="{v}">{e(v)}: <span class="count" data-verdict="{v}">{summary[v]}</span>'
                             "</td>" for v in (*VERDICTS, NO_CHECK))

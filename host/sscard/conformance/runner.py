@@ -75,11 +75,12 @@ class CheckResult:
 @dataclass
 class ClauseResult:
     id: str
+    title: str
     verdict: str
     checks: list[str]
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "verdict": self.verdict, "checks": self.checks}
+        return {"id": self.id, "title": self.title, "verdict": self.verdict, "checks": self.checks}
 
 
 @dataclass
@@ -414,6 +415,9 @@ def clause_verdicts(results: Sequence[CheckResult]) -> list[ClauseResult]:
     """One verdict per card-side clause: fail if a check of it failed (on a step about this clause, or about
     all of the check's), else pass if one passed, else not-run if
     one could run at a higher level or with more given, else not-applicable; no-check when none names it."""
+    from apdu_spec import load
+
+    titles = {c.id: c.title for c in load().clauses.values()}
     out = []
     for clause in card_side_clauses():
         mine = [r for r in results if clause in r.clauses]
@@ -421,5 +425,5 @@ def clause_verdicts(results: Sequence[CheckResult]) -> list[ClauseResult]:
         verdicts = {"not-run" if r.verdict == "fail" and r.failed_clause not in (None, clause) else r.verdict
                     for r in mine}
         verdict = next((v for v in _PRECEDENCE if v in verdicts), NO_CHECK)
-        out.append(ClauseResult(clause, verdict, [r.id for r in mine]))
+        out.append(ClauseResult(clause, titles.get(clause, ""), verdict, [r.id for r in mine]))
     return out
