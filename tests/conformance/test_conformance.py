@@ -437,3 +437,22 @@ def test_the_traceability_table_of_the_docs_is_the_catalogues() -> None:
 
     text = DOCS.read_text(encoding="utf-8")
     assert rewrite(text) == text, "run: python -m sscard.conformance.document docs/conformance.md"
+
+
+@pytest.mark.clause("SSC-PIN-4", "SSC-KEY-6")
+@pytest.mark.parametrize("card_factory", ["model", "model-sm4"], indirect=True)
+def test_a_card_with_spent_tries_passes_and_ends_with_full_counters(card_factory: CardFactory) -> None:
+    card = card_factory()
+    assert isinstance(card, ModelConnection)
+    given = keys_for(card_factory)
+    select = bytes((0x00, 0xA4, 0x04, 0x00, len(t.SSSE_AID))) + t.SSSE_AID
+    card.transmit(select)
+    assert card.transmit(bytes.fromhex("0020000003999999"))[-2:] == bytes.fromhex("63C5")  # one PIN try spent
+    block = 16 if card_factory.sm4 else 8
+    card.transmit(bytes((0x00, 0x84, 0x00, 0x00, block)))
+    card.transmit(bytes((0x00, 0x82, 0x00, t.KEYS["SSSE"]["RK"].id, block)) + bytes(block))
+    assert card.model.key_tries("SSSE", "RK") == 9  # one RK try spent
+    report = run(card, Level.ISSUER, **given)
+    assert report.passed, failures(report)
+    assert card.model.pin_tries("SSSE") == 6 and card.model.key_tries("SSSE", "RK") == 10
+    assert card.model.key_tries("SSSE", "MAINT") == 15
