@@ -182,7 +182,43 @@ def medical_record_without_pin(mp: pytest.MonkeyPatch) -> None:
     mp.setattr(CardModel, "_require", faulty)
 
 
+def unknown_ins_answers_6e00(mp: pytest.MonkeyPatch) -> None:
+    original = CardModel._process
+
+    def faulty(self: CardModel, st: Any, apdu: bytes, parsed: Any) -> bytes:
+        try:
+            return original(self, st, apdu, parsed)
+        except model_module._Sw as sw:
+            if sw.name == "INS_NOT_SUPPORTED":
+                raise model_module._Sw("CLA_NOT_SUPPORTED") from None
+            raise
+    mp.setattr(CardModel, "_process", faulty)
+
+
+def block_of_a_blocked_application_refused(mp: pytest.MonkeyPatch) -> None:
+    original = model_module._ACTIONS["transition"]
+
+    def faulty(self: CardModel, st: Any, ctx: Any) -> bytes:
+        if ctx.cmd.name == "APPLICATION_BLOCK" and st.lifecycle == "BLOCKED":
+            raise model_module._Sw("CONDITIONS_NOT_SATISFIED")
+        return original(self, st, ctx)
+    mp.setitem(model_module._ACTIONS, "transition", faulty)
+
+
+def atc_never_moves(mp: pytest.MonkeyPatch) -> None:
+    original = model_module._ACTIONS["get_data"]
+
+    def faulty(self: CardModel, st: Any, ctx: Any) -> bytes:
+        answer = original(self, st, ctx)
+        return answer[:3] + bytes(len(answer) - 3) if answer[:2] == bytes.fromhex("9F36") else answer
+    mp.setitem(model_module._ACTIONS, "get_data", faulty)
+
+
 FAULTS: dict[str, tuple[Fault, set[str]]] = {
+    # MANAGE CHANNEL's 6D00 is SSC-APP-6's as well as SSC-APDU-4's: the fault breaks both.
+    "unknown_ins_answers_6E00": (unknown_ins_answers_6e00, {"SSC-APDU-4", "SSC-APP-6"}),
+    "block_of_a_blocked_application_refused": (block_of_a_blocked_application_refused, {"SSC-LC-5"}),
+    "atc_never_moves": (atc_never_moves, {"SSC-FIN-3"}),
     "record_missing_answers_6A82": (record_missing_answers_file_not_found, {"SSC-FILE-2"}),
     "pin_counter_not_decremented": (pin_counter_not_decremented, {"SSC-PIN-2"}),
     "challenge_reusable": (challenge_reusable, {"SSC-SM-1"}),
@@ -190,7 +226,7 @@ FAULTS: dict[str, tuple[Fault, set[str]]] = {
 }
 
 
-@pytest.mark.clause("SSC-FILE-2", "SSC-PIN-2", "SSC-SM-1", "SSC-ACC-3")
+@pytest.mark.clause("SSC-FILE-2", "SSC-PIN-2", "SSC-SM-1", "SSC-ACC-3", "SSC-APDU-4", "SSC-LC-5", "SSC-FIN-3")
 @pytest.mark.parametrize("fault", sorted(FAULTS))
 @pytest.mark.parametrize("card_factory", ["model", "model-sm4"], indirect=True)
 def test_a_seeded_fault_fails_exactly_its_clauses(card_factory: CardFactory, fault: str,

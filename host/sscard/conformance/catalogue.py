@@ -709,7 +709,7 @@ def _block_cycle(ctx: Context, app: str) -> None:
         ctx.require(state == "BLOCKED", f"{app} lifecycle after APPLICATION BLOCK", "BLOCKED", state)
         ctx.expect(bytes((0x00, 0x20, 0x00, 0x00)), 0x6985, f"{app} empty VERIFY while BLOCKED")
         ctx.expect(ctx.mac_apdu(app, "APPLICATION_BLOCK", ctx.challenge(n)), 0x9000,
-                   f"{app} APPLICATION BLOCK again")
+                   f"{app} APPLICATION BLOCK again", "SSC-LC-5")
         if app == "SSSE":
             ctx.expect(read_apdu(5, 1), 0x9000, "EF05 readable while BLOCKED")
             if ctx.state.profile == "2.0":
@@ -740,7 +740,7 @@ def _pboc_block(ctx: Context) -> None:
     _block_cycle(ctx, "PBOC")
     ctx.select("PBOC")
     after = int.from_bytes(ctx.expect(bytes((0x80, 0xCA, 0x9F, 0x36, 0x00)), 0x9000, "GET DATA ATC")[3:], "big")
-    ctx.require(after == atc + 3, "ATC after three completed issuer scripts", str(atc + 3), str(after))
+    ctx.require(after == atc + 3, "ATC after three completed issuer scripts", str(atc + 3), str(after), "SSC-FIN-3")
 
 
 @check("IS-SM-FAILURES", "MAC'd commands without a challenge, with a spent one, with a wrong MAC",
