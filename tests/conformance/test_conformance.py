@@ -492,3 +492,16 @@ def test_a_card_with_spent_tries_passes_and_ends_with_full_counters(card_factory
     assert report.passed, failures(report)
     assert card.model.pin_tries("SSSE") == 6 and card.model.key_tries("SSSE", "RK") == 10
     assert card.model.key_tries("SSSE", "MAINT") == 15
+
+
+@pytest.mark.parametrize("card_factory", ["model"], indirect=True)
+def test_the_json_report_has_the_documented_keys(card_factory: CardFactory) -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    table = text[text.index("JSON, format 1"):text.index("`--json` prints")]
+    documented = set()
+    for cell in re.findall(r"^\| ([^|]+) \|", table, re.M):
+        documented |= set(re.findall(r"`([a-z_]+)`", cell))
+    report = run(card_factory(), Level.READ_ONLY).to_json()
+    assert set(report) == documented
+    assert report["format"] == 1 and set(report["summary"]) == {"pass", "fail", "not-run", "not-applicable",
+                                                                 "no-check"}
