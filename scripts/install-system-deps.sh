@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages sscard needs, only those missing (so a second run costs nothing):
 # pcscd + vsmartcard-vpcd for the virtual PC/SC reader, libpcsclite-dev + gcc to build pyscard,
-# a JDK and Maven for the applets and the simulator.
+# a JDK and Maven for the applets and the simulator, chromium for the headless-browser check of the
+# conformance report's HTML page (tests/conformance; skipped without it).
 set -euo pipefail
-packages=(pcscd vsmartcard-vpcd libpcsclite1 libpcsclite-dev gcc make maven)
+packages=(pcscd vsmartcard-vpcd libpcsclite1 libpcsclite-dev gcc make maven chromium)
 command -v javac >/dev/null 2>&1 || packages+=(openjdk-17-jdk-headless)
 python3 -c 'import sysconfig, os, sys; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
   || packages+=(python3-dev)

@@ -266,7 +266,8 @@ def render_doc(spec: Spec) -> str:
         f"{len(spec.clauses)} clauses. Each ties a rule to the regulation article(s) it serves and to the "
         "conventions it follows; \"cited by\" lists where the spec's tables apply it. The tests that check a "
         "clause name it with `@pytest.mark.clause(\"SSC-…\")` (the suite fails when a clause has no test); the "
-        "conformance checks a tester runs against a card will be listed here from their catalogue.",
+        "conformance checks a tester runs against a card (`sscard conformance`) are listed per clause, from "
+        "their catalogue, in [conformance.md](conformance.md#traceability-the-checks-of-each-clause).",
         "",
         "| clause | title | articles | conventions | rule | cited by |",
         "|---|---|---|---|---|---|",

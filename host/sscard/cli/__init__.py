@@ -20,7 +20,7 @@ import sys
 from collections.abc import Sequence
 
 from sscard._version import __version__
-from sscard.cli import apdu, completion, examples, info, lifecycle, perso, personalise, pin, readers, sim
+from sscard.cli import apdu, completion, conformance, examples, info, lifecycle, perso, personalise, pin, readers, sim
 from sscard.cli._output import CliError, fail
 
 EXIT_ERROR = 1
@@ -48,7 +48,7 @@ def build_parser(*, full: bool = True, command: str | None = None) -> argparse.A
     parser.add_argument("--log-level", choices=LOG_LEVELS, default=None,
                         help=f"log messages from this level on to stderr (default warning; ${DEBUG_ENV}=1: debug)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (readers, sim, examples, personalise, perso, info, pin, lifecycle, apdu):
+    for module in (readers, sim, examples, personalise, perso, info, pin, lifecycle, apdu, conformance):
         module.register(commands)
     for name, (module_name, help_text) in _DEFERRED.items():
         if full or name == command:
