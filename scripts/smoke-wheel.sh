@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The product as a user gets it: build the wheel and the sdist, install the wheel into a fresh venv
 # outside the checkout and, from a directory that is not the checkout (nothing of it on sys.path), use it:
-# version, virtual card start, personalise from the packaged examples, info, the window demo, stop, and the
+# version, virtual card start, personalise from the packaged examples, info, a conformance run (issuer level,
+# both reports; the HTML one opened in headless chromium when installed), the window demo, stop, and the
 # library from plain Python (model and simulator connections). Then the sdist: it carries the sources, a
 # wheel builds from it once the jar is built there, and its tests run.
 # Needs the simulator jar (make build) and pcscd + vsmartcard-vpcd (make setup).
@@ -74,6 +75,26 @@ assert info["holder"]["social_security_number"] == holder["social_security_numbe
 assert info["applications"]["social"]["lifecycle"] == "ISSUED", info["applications"]
 print("holder and lifecycle read back:", info["holder"]["social_security_number"], "ISSUED")
 PY
+
+say "sscard conformance --level issuer: every clause it runs passes, both reports written"
+"$SSCARD" app activate --reader "$READER" --keys ex/issuer-keys.json
+"$SSCARD" app activate --reader "$READER" --app finance --keys ex/bank-keys.json
+"$SSCARD" conformance --reader "$READER" --level issuer --keys ex/issuer-keys.json --bank-keys ex/bank-keys.json \
+    --report-dir report --json > conformance.json
+"$WORK/venv/bin/python" - <<'PY'
+import json
+from pathlib import Path
+run = json.load(open("conformance.json"))
+assert run["result"] == "pass", run["summary"]
+assert Path(run["files"]["json"]).is_file() and Path(run["files"]["html"]).is_file(), run["files"]
+print("conformance:", run["summary"], "->", run["files"]["json"], run["files"]["html"])
+PY
+if command -v chromium >/dev/null; then
+    HTML="$("$WORK/venv/bin/python" -c 'import json; print(json.load(open("conformance.json"))["files"]["html"])')"
+    chromium --headless --no-sandbox --disable-gpu --dump-dom "file://$(realpath "$HTML")" 2>/dev/null > dom.html
+    grep -q 'id="summary"' dom.html && grep -q 'id="SSC-' dom.html || { echo "the HTML report shows no summary/table in chromium" >&2; exit 1; }
+    echo "the HTML report in headless chromium: summary and clause table present"
+fi
 
 say "sscard window demo"
 "$SSCARD" window demo | tail -n 3
