@@ -5,6 +5,7 @@ the report files and the command line."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cards import CardFactory, algorithm_of
+from cards import REAL_READER_ENV, CardFactory, algorithm_of
 from wrapped_connection import WrappedConnection
 
 from apdu_spec import model as model_module
@@ -505,3 +506,27 @@ def test_the_json_report_has_the_documented_keys(card_factory: CardFactory) -> N
     assert set(report) == documented
     assert report["format"] == 1 and set(report["summary"]) == {"pass", "fail", "not-run", "not-applicable",
                                                                  "no-check"}
+
+
+# ------------------------------------------------------------------------------ a real card (opt-in)
+
+# The real-card path of the suite runs the same catalogue: one set of card checks. Opt-in with
+# SSCARD_REAL_READER (a test card prepared by `python tests/cards.py READER`); the issuer level also needs
+# SSCARD_REAL_CARD_DESTRUCTIVE=yes (it blocks and unblocks, and spends and restores tries).
+_REAL = pytest.param("real", marks=(pytest.mark.real_card, pytest.mark.serial, *(
+    () if os.environ.get(REAL_READER_ENV) else
+    (pytest.mark.skip(reason=f"no real card: {REAL_READER_ENV} names none (opt-in, never by accident)"),))))
+
+
+@pytest.mark.read_only
+@pytest.mark.parametrize("card_factory", [_REAL], indirect=True)
+def test_the_catalogue_on_a_real_test_card_read_only(card_factory: CardFactory) -> None:
+    report = run(card_factory(), Level.READ_ONLY)
+    assert not failures(report) and not report.stopped
+    assert ran(report)
+
+
+@pytest.mark.parametrize("card_factory", [_REAL], indirect=True)
+def test_the_catalogue_on_a_real_test_card_at_issuer_level(card_factory: CardFactory) -> None:
+    report = run(card_factory(), Level.ISSUER, **keys_for(card_factory))
+    assert not failures(report) and not report.stopped
