@@ -28,7 +28,8 @@ import py4j.Py4JNetworkException;
  *       empty for none), both in hex. With none, SocialSecurityApplet at
  *       {@code 7378312E73682EC9E7BBE1B1A3D5CF} and FinanceApplet at {@code A000000333010101}.</li>
  *   <li>{@code --fault NAME} seeds one fault into the card ({@link Fault}; none: a correct card).
- *       An unknown name is bad usage: the one-line error lists the names.</li>
+ *       An unknown name is bad usage: the one-line error lists the names. {@code --faults} alone
+ *       prints {@link Fault#table} and exits 0.</li>
  *   <li>{@code --port} (default 0: an ephemeral port). The gateway listens on 127.0.0.1 only.</li>
  *   <li>If the environment variable {@value #AUTH_TOKEN_ENV} is set, py4j requires that token from
  *       every client ({@code GatewayParameters(auth_token=...)}); without it any local user can
@@ -125,6 +126,11 @@ public final class GatewayMain {
         int port;
         List<AppletSpec> applets;
         Fault fault;
+        if (args.length == 1 && args[0].equals("--faults")) {
+            out.print(Fault.table()); // what --fault takes, for tools that check a name before starting
+            out.flush();
+            throw new Exit(0);
+        }
         try {
             CommandLine cl = CommandLine.parse(args, OPTIONS);
             if (cl.help()) {

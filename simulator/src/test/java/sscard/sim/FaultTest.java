@@ -138,6 +138,15 @@ public class FaultTest {
             gateway.entryPoint.setFault("");
             assertEquals("", gateway.entryPoint.fault());
         }
+        ByteArrayOutputStream listed = new ByteArrayOutputStream();
+        try {
+            GatewayMain.start(new String[] {"--faults"}, new PrintStream(listed, true, StandardCharsets.UTF_8),
+                    errStream, null, () -> { }).close();
+            fail();
+        } catch (GatewayMain.Exit e) {
+            assertEquals(0, e.code);
+            assertEquals(Fault.table(), listed.toString(StandardCharsets.UTF_8));
+        }
         err.reset();
         assertEquals(2, VpcdMain.run(new String[] {"--fault", "nope"}, out, errStream));
         assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("error: unknown fault 'nope'"));
