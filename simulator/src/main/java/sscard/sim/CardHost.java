@@ -68,7 +68,7 @@ public final class CardHost {
         final CardSimulator simulator;
         final SelectionRuntime runtime = new SelectionRuntime();
         /** What the seeded fault (if any) remembers of this card. */
-        final Fault.State faultState = new Fault.State();
+        final Fault.State faultState = new Fault.State(runtime::selectedApplet);
         /** Installed instance AIDs (upper-case hex) to what was installed there, in install order. */
         final Map<String, AppletSpec> installed = new LinkedHashMap<>();
         /** Whether any installed applet takes extended-length APDUs (javacardx.apdu.ExtendedLength). */
@@ -292,6 +292,13 @@ public final class CardHost {
         synchronized (LOCK) {
             fault = seeded;
             card.faultState.reset();
+        }
+    }
+
+    /** The selected applet object in jCardSim, or null (for tests of the faults). */
+    Object selectedApplet() {
+        synchronized (LOCK) {
+            return card.runtime.selectedApplet();
         }
     }
 

@@ -1,10 +1,12 @@
 package sscard.sim;
 
+import java.lang.reflect.Field;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -67,15 +69,21 @@ public enum Fault {
         }
     },
 
-    WRONG_PIN_REPORTS_ONE_TRY_TOO_MANY("wrong_pin_reports_one_try_too_many",
-            "VERIFY with a wrong PIN answers 63CX with the tries left before the failed try", "SSC-PIN-2") {
+    PIN_COUNTER_NOT_DECREMENTED("pin_counter_not_decremented",
+            "a wrong PIN spends no try: the applet's try counter is put back after VERIFY, which answers"
+            + " 63CX with the unspent tries", "SSC-PIN-2") {
         @Override
         byte[] apply(byte[] command, State state, UnaryOperator<byte[]> card) {
+            Object applet = state.selectedApplet.get();
+            boolean verifyWithPin = command[1] == 0x20 && command.length > 5;
+            if (!verifyWithPin || applet == null) {
+                return card.apply(command);
+            }
+            byte before = (byte) read(applet, PIN_TRIES);
             byte[] response = card.apply(command);
-            int sw = sw(response);
-            boolean verifyWithPin = command[1] == 0x20 && command.length > 4;
-            if (verifyWithPin && (sw & 0xFFF0) == 0x63C0 && (sw & 0x0F) < 0x0F) {
-                return CardHost.sw(sw + 1);
+            if ((sw(response) & 0xFFF0) == 0x63C0) {
+                write(applet, PIN_TRIES, before);
+                return CardHost.sw(0x63C0 | before);
             }
             return response;
         }
@@ -134,18 +142,18 @@ public enum Fault {
     },
 
     ATC_NEVER_MOVES("atc_never_moves",
-            "GET DATA 9F36 always answers the first ATC it reported: the ATC seems never to move", "SSC-FIN-3") {
+            "the application transaction counter never moves: the applet's ATC is put back after every"
+            + " command", "SSC-FIN-3") {
         @Override
         byte[] apply(byte[] command, State state, UnaryOperator<byte[]> card) {
+            Object applet = state.selectedApplet.get();
+            if (applet == null) {
+                return card.apply(command);
+            }
+            short before = (short) read(applet, ATC);
             byte[] response = card.apply(command);
-            boolean atc = command[1] == (byte) 0xCA && command[2] == (byte) 0x9F && command[3] == 0x36;
-            if (!atc || sw(response) != 0x9000) {
-                return response;
-            }
-            if (state.firstAtc == null) {
-                state.firstAtc = response.clone();
-            }
-            return state.firstAtc.clone();
+            write(applet, ATC, before);
+            return response;
         }
     },
 
@@ -165,19 +173,64 @@ public enum Fault {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** The applets' fields the internal-state faults change: both applets hold an {@code Engine}. */
+    static final String[] PIN_TRIES = {"engine", "pin", "tries"};
+    static final String[] ATC = {"engine", "atc"};
+
+    /** The value of the field at {@code path} (field names, from the applet down), by reflection. */
+    static Object read(Object applet, String[] path) {
+        try {
+            Object owner = applet;
+            for (int i = 0; i < path.length - 1; i++) {
+                owner = field(owner, path[i]).get(owner);
+            }
+            return field(owner, path[path.length - 1]).get(owner);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("the applet has no " + String.join(".", path) + ": " + e, e);
+        }
+    }
+
+    static void write(Object applet, String[] path, Object value) {
+        try {
+            Object owner = applet;
+            for (int i = 0; i < path.length - 1; i++) {
+                owner = field(owner, path[i]).get(owner);
+            }
+            field(owner, path[path.length - 1]).set(owner, value);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("the applet has no " + String.join(".", path) + ": " + e, e);
+        }
+    }
+
+    private static Field field(Object owner, String name) throws NoSuchFieldException {
+        for (Class<?> c = owner.getClass(); c != null; c = c.getSuperclass()) {
+            try {
+                Field f = c.getDeclaredField(name);
+                f.setAccessible(true);
+                return f;
+            } catch (NoSuchFieldException e) {
+                // look in the superclass
+            }
+        }
+        throw new NoSuchFieldException(owner.getClass().getName() + "." + name);
+    }
+
     /** What a fault remembers of the card: reset with a fresh card; {@link #selected} also at power-up. */
     static final class State {
         /** The AID (upper-case hex) of the applet selected last, null when none is. */
         String selected;
         /** Applications (AIDs) seen blocked by an APPLICATION BLOCK and not unblocked since. */
         final Set<String> blocked = new HashSet<>();
-        /** The first answer to GET DATA 9F36. */
-        byte[] firstAtc;
+        /** The applet selected now (the object in jCardSim), or null. */
+        final Supplier<Object> selectedApplet;
+
+        State(Supplier<Object> selectedApplet) {
+            this.selectedApplet = selectedApplet;
+        }
 
         void reset() {
             selected = null;
             blocked.clear();
-            firstAtc = null;
         }
     }
 

@@ -87,6 +87,19 @@ public class FaultTest {
     }
 
     @Test
+    public void theAppletFieldsTheInternalStateFaultsChangeExistInBothApplets() {
+        for (String aid : new String[] {CardHostTest.SSSE, CardHostTest.PBOC}) {
+            card.transmit(CardHostTest.select(aid));
+            Object applet = card.selectedApplet();
+            assertTrue(Fault.read(applet, Fault.PIN_TRIES) instanceof Byte);
+            Fault.write(applet, Fault.ATC, (short) 7);
+            assertEquals((short) 7, Fault.read(applet, Fault.ATC));
+        }
+        card.powerCycle();
+        assertNull(card.selectedApplet());
+    }
+
+    @Test
     public void wrongLeAnswers6700() {
         selectSsse();
         String full = send("00B2022C00");
