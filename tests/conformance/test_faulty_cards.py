@@ -68,6 +68,18 @@ def test_the_same_card_without_the_fault_passes(card_factory: CardFactory, simul
     assert report.passed, failures(report)
 
 
+def test_the_docs_list_the_simulators_faults_with_their_clauses(simulator_jvm: Simulator) -> None:
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "conformance.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- faults -->(.*?)<!-- /faults -->", text, re.S)
+    assert block, "docs/conformance.md has no fault table"
+    rows = re.findall(r"^\| `([a-z0-9_A-Z]+)` \|[^|]+\| ([^|]+) \|$", block.group(1), re.M)
+    documented = {name: frozenset(clauses.replace(" ", "").split(",")) for name, clauses in rows}
+    assert documented == {f.name: f.clauses for f in simulator_jvm.control.faults()}
+
+
 def test_a_simulator_connection_starts_with_a_fault_and_refuses_an_unknown_one() -> None:
     from sscard.errors import CardConnectionError
 
