@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import sscard.common.CommonConstants;
 
 /**
  * Seeded faults of a simulated card: each one a named misbehaviour that {@link CardHost} puts
@@ -109,14 +110,19 @@ public enum Fault {
     },
 
     BANK_APPLICATION_TAKES_ANY_MAC("bank_application_takes_any_mac",
-            "the financial application answers 9000 (without blocking) to an APPLICATION BLOCK whose MAC"
-            + " is wrong", "SSC-KEY-2") {
+            "the financial application takes APPLICATION BLOCK with a wrong MAC: it blocks (the applet's"
+            + " lifecycle is set) and answers 9000 instead of 6988", "SSC-KEY-2") {
         @Override
         byte[] apply(byte[] command, State state, UnaryOperator<byte[]> card) {
+            Object applet = state.selectedApplet.get();
             byte[] response = card.apply(command);
             boolean block = command[0] == (byte) 0x84 && command[1] == 0x1E;
-            return block && PBOC_AID.equals(state.selected) && sw(response) == 0x6988
-                    ? CardHost.sw(0x9000) : response;
+            if (block && applet != null && PBOC_AID.equals(state.selected) && sw(response) == 0x6988
+                    && (byte) read(applet, LIFECYCLE) == CommonConstants.LC_BIT_ACTIVE) {
+                write(applet, LIFECYCLE, CommonConstants.LC_BIT_BLOCKED);
+                return CardHost.sw(0x9000);
+            }
+            return response;
         }
     },
 
@@ -176,6 +182,8 @@ public enum Fault {
     /** The applets' fields the internal-state faults change: both applets hold an {@code Engine}. */
     static final String[] PIN_TRIES = {"engine", "pin", "tries"};
     static final String[] ATC = {"engine", "atc"};
+    static final String[] LIFECYCLE = {"engine", "lifecycle"};
+
 
     /** The value of the field at {@code path} (field names, from the applet down), by reflection. */
     static Object read(Object applet, String[] path) {

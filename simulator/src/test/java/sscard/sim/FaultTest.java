@@ -92,6 +92,7 @@ public class FaultTest {
             card.transmit(CardHostTest.select(aid));
             Object applet = card.selectedApplet();
             assertTrue(Fault.read(applet, Fault.PIN_TRIES) instanceof Byte);
+            assertEquals(sscard.common.CommonConstants.LC_BIT_PERSONALISATION, Fault.read(applet, Fault.LIFECYCLE));
             Fault.write(applet, Fault.ATC, (short) 7);
             assertEquals((short) 7, Fault.read(applet, Fault.ATC));
         }
