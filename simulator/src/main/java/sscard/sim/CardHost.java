@@ -37,6 +37,9 @@ import javacard.framework.CardRuntimeException;
  *       encoding; CLA {@code FF} names none) answers {@code 6881} and reaches no applet (jCardSim
  *       ignores the channel bits and would run the command on channel 0).</li>
  *   <li>The protocol the applets see is T=1, which is what the ATR announces.</li>
+ *   <li>{@link #setFault} seeds one {@link Fault} into the card: a faulty reference card for the
+ *       conformance tool. The fault sits between the reader and the applets, which stay correct;
+ *       a fresh card keeps it, {@code setFault(null)} takes it out.</li>
  * </ul>
  *
  * <p>Thread-safe: every method runs under one lock, and each one that touches the card uses the
