@@ -207,18 +207,23 @@ class SimulatorConnection(_ContextMixin):
     """The jCardSim card through py4j.
 
     Owns the JVM unless given a running :class:`jcardsim_bridge.Simulator`; closing stops what it owns.
+    ``fault`` seeds one of the simulator's faults into the card (``jcardsim_bridge.faults()``): a faulty
+    reference card, e.g. to see ``sscard conformance`` catch it.
     """
 
-    def __init__(self, simulator: Simulator | None = None, *, applets: Sequence[AppletSpec] | None = None) -> None:
+    def __init__(self, simulator: Simulator | None = None, *, applets: Sequence[AppletSpec] | None = None,
+                 fault: str | None = None) -> None:
         from jcardsim_bridge import BridgeError, Simulator
 
         self._owned = simulator is None
-        if simulator is None:
-            try:
-                simulator = Simulator(applets if applets is not None else default_applets())
+        try:
+            if simulator is None:
+                simulator = Simulator(applets if applets is not None else default_applets(), fault=fault)
                 simulator.start()
-            except BridgeError as exc:
-                raise CardConnectionError(f"simulator: {exc}") from None
+            elif fault is not None:
+                simulator.set_fault(fault)
+        except BridgeError as exc:
+            raise CardConnectionError(f"simulator: {exc}") from None
         self.simulator = simulator
 
     @property

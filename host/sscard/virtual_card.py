@@ -39,6 +39,8 @@ class VirtualCardState:
     # the card's key algorithm (SSC-KEY-5): "3DES-16", a 2nd-generation card, or "SM4", a 3rd-generation one;
     # state files of earlier versions name none, and their cards were 3DES ones
     algorithm: str = "3DES-16"
+    # the simulator fault seeded into the card (jcardsim_bridge.faults()), None for a correct card
+    fault: str | None = None
 
     @property
     def running(self) -> bool:
@@ -62,14 +64,21 @@ def load_state() -> VirtualCardState | None:
         raise SimulatorError(f"{path} is corrupt ({exc}): remove it and stop any stray card by hand") from None
 
 
-def start(port: int | None = None, timeout: float = 20.0, *, algorithm: str = "3DES-16") -> VirtualCardState:
+def start(port: int | None = None, timeout: float = 20.0, *, algorithm: str = "3DES-16",
+          fault: str | None = None) -> VirtualCardState:
     """Start the virtual card behind a PC/SC reader; returns once pcscd shows the card. ``algorithm="SM4"``
     installs a 3rd-generation card (its social security keys SM4, SSC-KEY-5), to be personalised with
-    access profile 3.0 and SM4 issuer keys; the default is a 2nd-generation 3DES card."""
-    from jcardsim_bridge import BridgeError, VirtualReader
+    access profile 3.0 and SM4 issuer keys; the default is a 2nd-generation 3DES card. ``fault`` seeds one
+    of the simulator's faults (``jcardsim_bridge.faults()``): a faulty reference card."""
+    from jcardsim_bridge import BridgeError, VirtualReader, check_fault
     from sscard.connection import default_applets
 
     applets = default_applets(algorithm=algorithm)  # an unknown algorithm: ValueError, before anything starts
+    if fault is not None:
+        try:
+            check_fault(fault)  # before anything starts
+        except BridgeError as exc:
+            raise SimulatorError(str(exc)) from None
 
     previous = load_state()
     if previous is not None:
@@ -78,7 +87,7 @@ def start(port: int | None = None, timeout: float = 20.0, *, algorithm: str = "3
                                  f"(pid {previous.card_pid}): `sscard sim stop` first")
         _forget()  # left over from a card that died; its pcscd may still serve others, so keep it
     log = state_dir() / "sim.log"
-    reader = VirtualReader(applets, port=port, detach=True, log=log, timeout=timeout)
+    reader = VirtualReader(applets, port=port, detach=True, log=log, timeout=timeout, fault=fault)
     try:
         reader.start()
     except BridgeError as exc:
@@ -86,7 +95,7 @@ def start(port: int | None = None, timeout: float = 20.0, *, algorithm: str = "3
     assert reader.port is not None and reader.card_pid is not None
     state = VirtualCardState(reader=reader.reader, port=reader.port, card_pid=reader.card_pid,
                              pcscd_pid=reader.pcscd.started_pid, log=str(log), started_at=time.time(),
-                             algorithm=algorithm)
+                             algorithm=algorithm, fault=fault)
     try:
         state_dir().mkdir(parents=True, exist_ok=True)
         tmp = _state_file().with_suffix(".tmp")

@@ -11,7 +11,7 @@ Nothing here knows about the social security card: any applet class and AID can 
 """
 
 from jcardsim_bridge.errors import BridgeError, JarNotFound, JvmStartError, PcscdError, ReaderError
-from jcardsim_bridge.gateway import AppletSpec, CardControl, Simulator, find_jar
+from jcardsim_bridge.gateway import AppletSpec, CardControl, Fault, Simulator, check_fault, faults, find_jar
 from jcardsim_bridge.pcscd import Pcscd, pcscd_pids
 from jcardsim_bridge.vpcd import VPCD_PORTS, VirtualReader, reader_name_for_port
 
@@ -20,6 +20,7 @@ __all__ = [
     "AppletSpec",
     "BridgeError",
     "CardControl",
+    "Fault",
     "JarNotFound",
     "JvmStartError",
     "Pcscd",
@@ -27,6 +28,8 @@ __all__ = [
     "ReaderError",
     "Simulator",
     "VirtualReader",
+    "check_fault",
+    "faults",
     "find_jar",
     "pcscd_pids",
     "reader_name_for_port",

@@ -168,6 +168,43 @@ def read_port_line(proc: subprocess.Popen[bytes], stderr: LineTail | None, timeo
     raise JvmStartError(f"simulator JVM did not report its gateway port within {timeout:g} s")
 
 
+@dataclass(frozen=True)
+class Fault:
+    """A fault the simulator can seed into its card (sscard.sim.Fault, the one list of them)."""
+
+    name: str
+    clauses: frozenset[str]
+    """The spec clauses a conformance run on a card with this fault fails, and no others."""
+    description: str
+
+
+def _parse_faults(table: str) -> list[Fault]:
+    faults = []
+    for line in table.splitlines():
+        name, clauses, description = line.split("\t")
+        faults.append(Fault(name, frozenset(clauses.split(",")), description))
+    return faults
+
+
+def faults(jar: Path | None = None) -> list[Fault]:
+    """The faults the simulator jar offers (``GatewayMain --faults``: a short JVM run, no card)."""
+    argv = [find_java(), *JVM_OPTIONS, "-cp", str(jar or find_jar()), GATEWAY_MAIN, "--faults"]
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise JvmStartError(f"cannot list the simulator's faults: {exc}") from None
+    if done.returncode != 0:
+        raise JvmStartError(f"listing the simulator's faults exited with {done.returncode}: {done.stderr.strip()}")
+    return _parse_faults(done.stdout)
+
+
+def check_fault(name: str, jar: Path | None = None) -> None:
+    """Raise :class:`BridgeError` naming the faults when the simulator has no fault ``name``."""
+    names = [f.name for f in faults(jar)]
+    if name not in names:
+        raise BridgeError(f"unknown fault {name!r}; the faults are: {', '.join(names)}")
+
+
 def gateway_token_env() -> tuple[str, dict[str, str]]:
     """A fresh py4j auth token and the child environment carrying it: py4j hands the whole JVM to
     whoever reaches the port, and the token keeps other local users out."""
@@ -218,6 +255,24 @@ class CardControl:
         """Median time of ``count`` transmits measured inside the JVM (no bridge cost)."""
         return int(self._card().medianTransmitNanos(bytes(apdu), count))
 
+    def set_fault(self, name: str | None) -> None:
+        """Seed fault ``name`` into the card from the next command on (None: a correct card again); the
+        applets' state is kept. An unknown name raises :class:`BridgeError` naming the faults."""
+        from py4j.protocol import Py4JJavaError
+
+        try:
+            self._card().setFault(name or "")
+        except Py4JJavaError as exc:
+            raise BridgeError(str(exc.java_exception.getMessage())) from None
+
+    def fault(self) -> str | None:
+        """The seeded fault's name, None for a correct card."""
+        return str(self._card().fault()) or None
+
+    def faults(self) -> list[Fault]:
+        """Every fault the simulator can seed."""
+        return _parse_faults(str(self._card().faults()))
+
     def close(self, *, shutdown: bool) -> None:
         """Disconnect; with ``shutdown`` ask the JVM to exit first (idempotent)."""
         if self._entry is not None and shutdown:
@@ -233,12 +288,14 @@ class Simulator:
 
     Use as a context manager: the JVM is gone when the block exits, also on an exception or
     KeyboardInterrupt, and it exits by itself if this process dies (its stdin closes).
-    With no applets given, the gateway installs the social security and financial applets.
+    With no applets given, the gateway installs the social security and financial applets. ``fault`` seeds
+    one of the simulator's faults (:func:`faults`) into the card; an unknown one fails the start.
     """
 
     def __init__(self, applets: Sequence[AppletSpec] = (), *, jar: Path | None = None,
-                 start_timeout: float = 30.0) -> None:
-        self._argv = java_command(GATEWAY_MAIN, applets, ("--port", "0"), jar)
+                 start_timeout: float = 30.0, fault: str | None = None) -> None:
+        extra = ("--port", "0") + (("--fault", fault) if fault else ())
+        self._argv = java_command(GATEWAY_MAIN, applets, extra, jar)
         self._start_timeout = start_timeout
         self._proc: subprocess.Popen[bytes] | None = None
         self._control: CardControl | None = None
@@ -303,6 +360,12 @@ class Simulator:
 
     def fresh_card(self, applets: Sequence[AppletSpec] = ()) -> None:
         self.control.fresh_card(applets)
+
+    def set_fault(self, name: str | None) -> None:
+        self.control.set_fault(name)
+
+    def fault(self) -> str | None:
+        return self.control.fault()
 
     def median_transmit_nanos(self, apdu: bytes, count: int) -> int:
         return self.control.median_transmit_nanos(apdu, count)

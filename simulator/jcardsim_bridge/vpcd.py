@@ -60,12 +60,13 @@ class VirtualReader:
     ``port=None`` takes the first vpcd port whose reader holds no card. Attached (the default), the
     card JVM and any pcscd started here end with ``stop()`` or this process; detached
     (``sscard sim start``) they run on until stopped by pid. ``control=True`` (attached only) also
-    opens the card's py4j gateway as :attr:`control`, e.g. for a fresh card between tests.
+    opens the card's py4j gateway as :attr:`control`, e.g. for a fresh card between tests. ``fault`` seeds
+    one of the simulator's faults (``jcardsim_bridge.faults()``) into the card.
     """
 
     def __init__(self, applets: Sequence[AppletSpec] = (), *, port: int | None = None, detach: bool = False,
                  log: Path | None = None, timeout: float = 20.0, jar: Path | None = None,
-                 control: bool = False) -> None:
+                 control: bool = False, fault: str | None = None) -> None:
         if port is not None:
             reader_name_for_port(port)
         if control and detach:
@@ -74,6 +75,7 @@ class VirtualReader:
         self.control: CardControl | None = None
         self._stdout: LineTail | None = None
         self._applets = tuple(applets)
+        self.fault = fault
         self._port = port
         self._detach = detach
         self._log = log
@@ -114,6 +116,8 @@ class VirtualReader:
             token, env = gateway_token_env()
             if self._want_control:
                 argv += ["--control-port", "0"]
+            if self.fault:
+                argv += ["--fault", self.fault]
             self._card = spawn(argv, detach=self._detach, log=self._log, stderr_pipe=self._log is None,
                                stdout_pipe=self._want_control, env=env)
             if self._card.stderr is not None:

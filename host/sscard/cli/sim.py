@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sscard.cli._output import emit_json
+
+if TYPE_CHECKING:
+    from sscard.virtual_card import VirtualCardState
 
 
 def register(commands: Any) -> None:
@@ -21,6 +24,9 @@ def register(commands: Any) -> None:
                        help="a 3rd-generation card: social security keys SM4, personalised with access profile "
                        "3.0 (`sscard examples` writes holder-sm4.json and issuer-keys-sm4.json for it); "
                        "default a 2nd-generation 3DES card")
+    start.add_argument("--fault", metavar="NAME", default=None,
+                       help="seed one of the simulator's faults into the card: a faulty reference card for "
+                       "`sscard conformance` (the names and the clauses each breaks: docs/conformance.md)")
     start.add_argument("--json", action="store_true")
     start.set_defaults(handler=run_start)
     stop = actions.add_parser("stop", help="stop what `sim start` started, and nothing else")
@@ -33,12 +39,13 @@ def register(commands: Any) -> None:
 def run_start(args: argparse.Namespace) -> int:
     from sscard import virtual_card
 
-    state = virtual_card.start(port=args.port, timeout=args.timeout, algorithm="SM4" if args.sm4 else "3DES-16")
+    state = virtual_card.start(port=args.port, timeout=args.timeout, algorithm="SM4" if args.sm4 else "3DES-16",
+                               fault=args.fault)
     if args.json:
         emit_json(asdict(state))
     else:
         started = f"; started pcscd (pid {state.pcscd_pid})" if state.pcscd_pid else ""
-        print(f"virtual card ready in {state.reader!r} ({_generation(state.algorithm)}, card pid "
+        print(f"virtual card ready in {state.reader!r} ({_generation(state)}, card pid "
               f"{state.card_pid}{started})")
     return 0
 
@@ -61,10 +68,11 @@ def run_status(args: argparse.Namespace) -> int:
     elif state is None:
         print("not running")
     else:
-        print(f"running in {state.reader!r} ({_generation(state.algorithm)}, card pid {state.card_pid}, "
+        print(f"running in {state.reader!r} ({_generation(state)}, card pid {state.card_pid}, "
               f"log {state.log})")
     return 0 if state is not None else 3
 
 
-def _generation(algorithm: str) -> str:
-    return "3rd-generation SM4 card" if algorithm == "SM4" else "2nd-generation 3DES card"
+def _generation(state: VirtualCardState) -> str:
+    card = "3rd-generation SM4 card" if state.algorithm == "SM4" else "2nd-generation 3DES card"
+    return card + (f" with seeded fault {state.fault}" if state.fault else "")

@@ -37,6 +37,9 @@ import javacard.framework.CardRuntimeException;
  *       encoding; CLA {@code FF} names none) answers {@code 6881} and reaches no applet (jCardSim
  *       ignores the channel bits and would run the command on channel 0).</li>
  *   <li>The protocol the applets see is T=1, which is what the ATR announces.</li>
+ *   <li>{@link #setFault} seeds one {@link Fault} into the card: a faulty reference card for the
+ *       conformance tool. The fault sits between the reader and the applets, which stay correct;
+ *       a fresh card keeps it, {@code setFault(null)} takes it out.</li>
  * </ul>
  *
  * <p>Thread-safe: every method runs under one lock, and each one that touches the card uses the
@@ -67,6 +70,8 @@ public final class CardHost {
     private static final class Card {
         final CardSimulator simulator;
         final SelectionRuntime runtime = new SelectionRuntime();
+        /** What the seeded fault (if any) remembers of this card. */
+        final Fault.State faultState = new Fault.State(runtime::selectedApplet);
         /** Installed instance AIDs (upper-case hex) to what was installed there, in install order. */
         final Map<String, AppletSpec> installed = new LinkedHashMap<>();
         /** Whether any installed applet takes extended-length APDUs (javacardx.apdu.ExtendedLength). */
@@ -85,6 +90,9 @@ public final class CardHost {
 
     /** The current card; replaced by {@link #freshCard}. Guarded by {@link #LOCK}. */
     private Card card;
+
+    /** The seeded fault the card has, null for a correct card. Guarded by {@link #LOCK}. */
+    private Fault fault;
 
     /** An empty card: no applets, jCardSim's default ATR. */
     public CardHost() {
@@ -234,26 +242,73 @@ public final class CardHost {
                 return sw(SW_WRONG_LENGTH);
             }
         }
-        if (logicalChannel(apdu[0]) != 0) {
+        Fault seeded;
+        synchronized (LOCK) {
+            seeded = fault;
+        }
+        if (logicalChannel(apdu[0]) != 0 && (seeded == null || !seeded.handlesChannels())) {
             return sw(SW_LOGICAL_CHANNEL_NOT_SUPPORTED); // before any applet: nothing changes
         }
         byte[] command = apdu.clone(); // the simulator must not see later changes by the caller
         synchronized (LOCK) {
-            boolean selected = card.runtime.anySelected();
-            boolean named = card.runtime.appletNamedBy(command) != null;
-            byte[] response;
-            try {
-                response = card.simulator.transmitCommand(command);
-            } catch (RuntimeException e) {
-                return sw(SW_UNKNOWN);
+            if (fault == null) {
+                return forward(command);
             }
-            if (!selected && !named && response.length == 2
-                    && statusWord(response) == SW_JCARDSIM_SELECT_FAILED) {
-                // jCardSim's answer to a SELECT it took for an applet selection and found no applet
-                // for: the card's is 6A82 for an application SELECT, 6986 (nothing selected) else
-                return sw(isApplicationSelect(command) ? SW_FILE_NOT_FOUND : SW_COMMAND_NOT_ALLOWED);
-            }
-            return response;
+            Card current = card;
+            return fault.apply(command, current.faultState, c -> {
+                boolean named = current.runtime.appletNamedBy(c) != null;
+                byte[] response = forward(c);
+                if (named) { // an applet selection: the fault follows which application is selected
+                    boolean selected = statusWord(response) == 0x9000;
+                    current.faultState.selected = selected
+                            ? Hex.encode(java.util.Arrays.copyOfRange(c, 5, 5 + (c[4] & 0xFF))) : null;
+                }
+                return response;
+            });
+        }
+    }
+
+    /** Sends a well-formed command to the current card's applets; the caller holds the lock. */
+    private byte[] forward(byte[] command) {
+        boolean selected = card.runtime.anySelected();
+        boolean named = card.runtime.appletNamedBy(command) != null;
+        byte[] response;
+        try {
+            response = card.simulator.transmitCommand(command);
+        } catch (RuntimeException e) {
+            return sw(SW_UNKNOWN);
+        }
+        if (!selected && !named && response.length == 2
+                && statusWord(response) == SW_JCARDSIM_SELECT_FAILED) {
+            // jCardSim's answer to a SELECT it took for an applet selection and found no applet
+            // for: the card's is 6A82 for an application SELECT, 6986 (nothing selected) else
+            return sw(isApplicationSelect(command) ? SW_FILE_NOT_FOUND : SW_COMMAND_NOT_ALLOWED);
+        }
+        return response;
+    }
+
+    /**
+     * Seeds {@code seeded} into this card (null: a correct card again), from the next command on.
+     * The fault's memory starts over; the applets' state is kept.
+     */
+    public void setFault(Fault seeded) {
+        synchronized (LOCK) {
+            fault = seeded;
+            card.faultState.reset();
+        }
+    }
+
+    /** The selected applet object in jCardSim, or null (for tests of the faults). */
+    Object selectedApplet() {
+        synchronized (LOCK) {
+            return card.runtime.selectedApplet();
+        }
+    }
+
+    /** The seeded fault, or null. */
+    public Fault fault() {
+        synchronized (LOCK) {
+            return fault;
         }
     }
 
@@ -265,6 +320,7 @@ public final class CardHost {
     public void powerCycle() {
         synchronized (LOCK) {
             card.simulator.reset();
+            card.faultState.selected = null;
         }
     }
 

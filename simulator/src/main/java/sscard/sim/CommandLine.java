@@ -108,4 +108,17 @@ final class CommandLine {
         }
         return AppletSpec.orDefaults(specs);
     }
+
+    /** The {@code --fault NAME} value: the seeded fault, or null for a correct card. */
+    Fault fault() throws UsageException {
+        String name = single("--fault", null);
+        if (name == null) {
+            return null;
+        }
+        try {
+            return Fault.named(name);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
 }

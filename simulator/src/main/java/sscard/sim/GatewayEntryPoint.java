@@ -56,6 +56,26 @@ public final class GatewayEntryPoint {
         card.freshCard(AppletSpec.parseList(specs, "freshCard applet"));
     }
 
+    /**
+     * Seeds a fault into the card from the next command on ({@link Fault}); empty: a correct card.
+     *
+     * @throws IllegalArgumentException for an unknown name (the message lists the names)
+     */
+    public void setFault(String name) {
+        card.setFault(name == null || name.isEmpty() ? null : Fault.named(name));
+    }
+
+    /** The seeded fault's name, empty for a correct card. */
+    public String fault() {
+        Fault seeded = card.fault();
+        return seeded == null ? "" : seeded.label();
+    }
+
+    /** Every fault the simulator can seed, one a line: {@code name TAB clause,clause TAB description}. */
+    public String faults() {
+        return Fault.table();
+    }
+
     /** What the card holds: whitespace-separated {@code CLASS:AIDHEX[:DATAHEX]}, in install order. */
     public String applets() {
         StringBuilder text = new StringBuilder();

@@ -27,6 +27,9 @@ import py4j.Py4JNetworkException;
  *       and, optionally, applet-specific install data (the GlobalPlatform {@code La} part; absent or
  *       empty for none), both in hex. With none, SocialSecurityApplet at
  *       {@code 7378312E73682EC9E7BBE1B1A3D5CF} and FinanceApplet at {@code A000000333010101}.</li>
+ *   <li>{@code --fault NAME} seeds one fault into the card ({@link Fault}; none: a correct card).
+ *       An unknown name is bad usage: the one-line error lists the names. {@code --faults} alone
+ *       prints {@link Fault#table} and exits 0.</li>
  *   <li>{@code --port} (default 0: an ephemeral port). The gateway listens on 127.0.0.1 only.</li>
  *   <li>If the environment variable {@value #AUTH_TOKEN_ENV} is set, py4j requires that token from
  *       every client ({@code GatewayParameters(auth_token=...)}); without it any local user can
@@ -45,9 +48,9 @@ public final class GatewayMain {
     public static final String AUTH_TOKEN_ENV = "SSCARD_GATEWAY_AUTH_TOKEN";
 
     static final String USAGE = "usage: java -cp sscard-simulator.jar sscard.sim.GatewayMain"
-            + " [--applet CLASS:AIDHEX[:DATAHEX]]... [--port N]";
+            + " [--applet CLASS:AIDHEX[:DATAHEX]]... [--port N] [--fault NAME]";
 
-    private static final Set<String> OPTIONS = Set.of("--applet", "--port");
+    private static final Set<String> OPTIONS = Set.of("--applet", "--port", "--fault");
 
     private GatewayMain() {
     }
@@ -122,6 +125,12 @@ public final class GatewayMain {
             Runnable onShutdown) throws Exit {
         int port;
         List<AppletSpec> applets;
+        Fault fault;
+        if (args.length == 1 && args[0].equals("--faults")) {
+            out.print(Fault.table()); // what --fault takes, for tools that check a name before starting
+            out.flush();
+            throw new Exit(0);
+        }
         try {
             CommandLine cl = CommandLine.parse(args, OPTIONS);
             if (cl.help()) {
@@ -130,11 +139,13 @@ public final class GatewayMain {
             }
             port = cl.integer("--port", 0, 0, 65535);
             applets = cl.applets();
+            fault = cl.fault();
         } catch (CommandLine.UsageException e) {
             throw fail(err, e.getMessage());
         }
 
         CardHost card = cardWith(applets, err);
+        card.setFault(fault);
         return listen(card, port, authToken, onShutdown, err);
     }
 

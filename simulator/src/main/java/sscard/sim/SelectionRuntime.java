@@ -22,6 +22,12 @@ final class SelectionRuntime extends SimulatorRuntime {
         return getAID() != null;
     }
 
+    /** The selected applet object, or null: for the faults that change an applet's state. */
+    Object selectedApplet() {
+        AID current = getAID();
+        return current == null ? null : getApplet(current);
+    }
+
     /** The installed applet whose AID is the data of an application SELECT, or null. */
     AID appletNamedBy(byte[] apdu) {
         if (apdu.length <= ISO7816.OFFSET_CDATA || !CardHost.isApplicationSelect(apdu)) {

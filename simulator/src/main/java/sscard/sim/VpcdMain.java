@@ -21,7 +21,7 @@ import jdk.net.ExtendedSocketOptions;
  *
  * <pre>
  * java -cp simulator/target/sscard-simulator.jar sscard.sim.VpcdMain [--host 127.0.0.1] [--port 35963]
- *     [--applet CLASS:AIDHEX[:DATAHEX]]... [--connect-timeout-ms 10000] [--control-port N]
+ *     [--applet CLASS:AIDHEX[:DATAHEX]]... [--connect-timeout-ms 10000] [--control-port N] [--fault NAME]
  * </pre>
  *
  * <p>vpcd (pcscd with {@code vsmartcard-vpcd}) listens on TCP 35963 for reader
@@ -59,10 +59,10 @@ public final class VpcdMain {
 
     static final String USAGE = "usage: java -cp sscard-simulator.jar sscard.sim.VpcdMain"
             + " [--host 127.0.0.1] [--port 35963] [--applet CLASS:AIDHEX[:DATAHEX]]..."
-            + " [--connect-timeout-ms 10000] [--control-port N]";
+            + " [--connect-timeout-ms 10000] [--control-port N] [--fault NAME]";
 
     private static final Set<String> OPTIONS =
-            Set.of("--host", "--port", "--applet", "--connect-timeout-ms", "--control-port");
+            Set.of("--host", "--port", "--applet", "--connect-timeout-ms", "--control-port", "--fault");
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     private VpcdMain() {
@@ -145,6 +145,7 @@ public final class VpcdMain {
         int connectTimeoutMs;
         int controlPort;
         List<AppletSpec> applets;
+        Fault fault;
         try {
             CommandLine cl = CommandLine.parse(args, OPTIONS);
             if (cl.help()) {
@@ -157,6 +158,7 @@ public final class VpcdMain {
                     Integer.MAX_VALUE);
             controlPort = cl.integer("--control-port", -1, 0, 65535);
             applets = cl.applets();
+            fault = cl.fault();
         } catch (CommandLine.UsageException e) {
             err.println("error: " + e.getMessage());
             return 2;
@@ -165,6 +167,7 @@ public final class VpcdMain {
         GatewayMain.Gateway gateway = null;
         try {
             CardHost card = GatewayMain.cardWith(applets, err);
+            card.setFault(fault);
             if (controlPort >= 0) {
                 gateway = GatewayMain.listen(card, controlPort, authToken, lifecycle::shutdownSoon, err);
                 lifecycle.gateway = gateway;
