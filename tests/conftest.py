@@ -121,6 +121,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 MACHINE_ALONE: dict[str, set[str] | None] = {
     "test_cli_sim.py": None,  # `sscard sim start` takes the first free reader; pcscd started and stopped
     "test_leftovers.py": None,  # a pytest run of its own in a subprocess, with its reader and its pcscd
+    "test_packaging.py": None,  # setuptools stages every build of the checkout in its one build/ folder
     "test_pcsc.py": {"test_default_reader_is_first_with_a_card", "test_second_card_gets_the_other_reader"},
 }
 
