@@ -7,19 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 from sscard.cli import _card
 from sscard.cli._output import emit_json
-from sscard.errors import (
-    ConditionsNotSatisfied,
-    FileNotFound,
-    SecurityConditionNotSatisfied,
-    SelectFailed,
-)
-from sscard.spec_tables import Lifecycle
 
 if TYPE_CHECKING:
     from sscard.keys import SoftwareIssuerKeys
     from sscard.social import CardInfo, Holder
 
-_READABLE = (Lifecycle.PERSONALISATION, Lifecycle.ISSUED, Lifecycle.ACTIVE, Lifecycle.BLOCKED)
+# (The card library is imported by the handlers: `sscard --help` loads none of it.)
+_READABLE = ("PERSONALISATION", "ISSUED", "ACTIVE", "BLOCKED")
 
 
 def register(commands: Any) -> None:
@@ -30,8 +24,10 @@ def register(commands: Any) -> None:
 
 def _social(connection: Any, keys: SoftwareIssuerKeys | None) -> tuple[dict[str, Any], CardInfo | None,
                                                                       Holder | None, list[str]]:
+    from sscard.errors import SecurityConditionNotSatisfied
     from sscard.session import PinStatus
     from sscard.social import SocialSecuritySession
+    from sscard.spec_tables import Lifecycle
 
     session = SocialSecuritySession(connection, keys=keys)
     state = session.lifecycle()
@@ -39,7 +35,7 @@ def _social(connection: Any, keys: SoftwareIssuerKeys | None) -> tuple[dict[str,
     holder: Holder | None = None
     restricted: list[str] = []
     pin: PinStatus | None = None
-    if state in _READABLE:
+    if state.name in _READABLE:
         info = session.read_card_info()
         try:
             holder = session.read_holder()
@@ -60,8 +56,10 @@ def _social(connection: Any, keys: SoftwareIssuerKeys | None) -> tuple[dict[str,
 
 
 def _finance(connection: Any) -> dict[str, Any]:
+    from sscard.errors import ConditionsNotSatisfied, FileNotFound, SelectFailed
     from sscard.finance import FinanceSession
     from sscard.session import PinStatus
+    from sscard.spec_tables import Lifecycle
 
     session = FinanceSession(connection)
     aid = session.aid.hex().upper()

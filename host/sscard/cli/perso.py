@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
-import sys
-import tempfile
 import threading
 import time
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sscard.cli._output import CliError, emit_json
+
+if TYPE_CHECKING:
+    import contextlib
 
 
 def register(commands: Any) -> None:
@@ -117,6 +116,8 @@ class _Progress:
 
 
 def run_batch(args: argparse.Namespace) -> int:
+    import contextlib
+
     from sscard.batch import read_batch
 
     report = read_batch(args.input)
@@ -134,7 +135,10 @@ def run_batch(args: argparse.Namespace) -> int:
         return _run(args, report, slots, keys, bank_keys)
 
 
-def _slots(args: argparse.Namespace, stack: contextlib.ExitStack) -> list[Any]:
+def _slots(args: argparse.Namespace, stack: contextlib.ExitStack[Any]) -> list[Any]:
+    import tempfile
+    from pathlib import Path
+
     from sscard.batch import ModelCardLine, PcscSlot, VirtualCardStack
     from sscard.connection import reader_names
 
@@ -165,6 +169,9 @@ def _slots(args: argparse.Namespace, stack: contextlib.ExitStack) -> list[Any]:
 
 
 def _run(args: argparse.Namespace, report: Any, slots: list[Any], keys: Any, bank_keys: Any) -> int:
+    import sys
+    from pathlib import Path
+
     from sscard.batch import BatchIncomplete, BatchRejected, Journal, JournalState, run_line
     from sscard.batch.journal import DEFAULT_JOURNAL_URL
 
