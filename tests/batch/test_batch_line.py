@@ -28,6 +28,7 @@ from sscard.batch import (
     BatchIncomplete,
     BatchRejected,
     Journal,
+    JournalError,
     JournalState,
     LineEvent,
     ModelCardLine,
@@ -312,3 +313,53 @@ def test_a_station_killed_with_sigkill_many_times_resumes_to_one_holder_per_card
         entries = journal.entries()
     assert len(entries) == n and {e.state for e in entries} == {JournalState.DONE}
     assert len({e.card_unique for e in entries}) == n  # each card one holder, each holder one card
+
+
+@pytest.mark.clause("SSC-HOST-7")
+def test_a_card_given_up_mid_way_is_never_used_and_its_holder_goes_on_another(tmp_path: Path) -> None:
+    report = read_batch(batch_file(tmp_path, 2))
+    cards = ModelCardLine("reader", 2)
+    pulled_cards: list[Connection] = []
+    slot = WrappingSlot(cards, lambda card: PulledAfterSocial(card, pulled_cards))
+    events: list[LineEvent] = []
+    with journal_at(tmp_path) as journal:
+        with pytest.raises(BatchIncomplete):  # the second card takes holder 2; then the reader is out of cards
+            run_line(report, [slot], journal, KEYS, bank_keys=BANK_KEYS, on_event=events.append)
+        [lost] = pulled_cards
+        lost_unique = card_identification(lost).card_unique
+        [stuck] = [e for e in journal.entries() if e.state is JournalState.IN_PROGRESS]
+        assert stuck.card_unique == lost_unique.hex().upper()
+        with pytest.raises(JournalError, match="say why"):
+            journal.spoil(lost_unique, " ")
+        released = journal.spoil(lost_unique, "dropped and cracked at station 2")
+        assert released.state is JournalState.PENDING and released.card_unique is None
+        with pytest.raises(JournalError, match="not in the journal"):
+            journal.spoil(lost_unique, "twice")
+        cards.insert(lost)  # it turns up again: rejected, untouched; a fresh blank card takes its holder
+        fresh = ModelCardLine("reader-2", 1, first_unique=50)
+        events.clear()
+        outcome = run_line(report, [cards, fresh], journal, KEYS, bank_keys=BANK_KEYS, on_event=events.append)
+    assert outcome.complete and outcome.counts[JournalState.DONE] == 2
+    [rejected] = [e for e in events if e.kind == "rejected"]
+    assert rejected.card_unique == lost_unique.hex().upper() and "spoiled card (dropped and cracked" in rejected.detail
+    model: Any = lost.model
+    assert model.lifecycle("PBOC") == "PERSONALISATION"  # nothing more was written to it
+    on_cards = {**holders_on(cards), **holders_on(fresh)}
+    assert lost_unique.hex().upper() not in {e.card_unique for e in outcome.entries}
+    assert sorted(set(on_cards.values())) == sorted(r.data.holder.social_security_number for r in report.valid
+                                                    if r.data is not None)
+
+
+def test_only_a_card_in_progress_can_be_given_up(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from sscard.cli import main as cli_main
+
+    report = read_batch(batch_file(tmp_path, 1))
+    url = f"sqlite:///{tmp_path / 'journal.db'}"
+    with Journal(url) as journal:
+        outcome = run_line(report, [ModelCardLine("reader", 1)], journal, KEYS, bank_keys=BANK_KEYS)
+    done = outcome.entries[0].card_unique
+    assert done is not None
+    assert cli_main(["perso", "spoil", done, "--reason", "lost", "--journal", url]) == 1
+    assert "is done (batch 'batch.jsonl' record 1), not in progress" in capsys.readouterr().err
+    assert cli_main(["perso", "spoil", "12AB", "--reason", "lost", "--journal", url]) == 1
+    assert "16 hex digits" in capsys.readouterr().err

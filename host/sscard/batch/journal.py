@@ -33,7 +33,7 @@ from sscard.database import Database
 from sscard.errors import SscardError
 from sscard.holder import PersonalisationData
 
-__all__ = ["DEFAULT_JOURNAL_URL", "Journal", "JournalEntry", "JournalError", "JournalState"]
+__all__ = ["DEFAULT_JOURNAL_URL", "Journal", "JournalEntry", "JournalError", "JournalState", "Taken"]
 
 DEFAULT_JOURNAL_URL = "sqlite:///sscard-perso-journal.db"
 
@@ -82,6 +82,15 @@ class _Holder(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
+class _Spoiled(Base):
+    __tablename__ = "perso_spoiled_cards"
+    card_unique: Mapped[str] = mapped_column(String(16), primary_key=True)
+    batch: Mapped[str] = mapped_column(String(200))
+    record: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    spoiled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 @dataclass(frozen=True)
 class JournalEntry:
     """One holder's row as it stood when read."""
@@ -106,6 +115,17 @@ class JournalEntry:
         return JournalEntry(row.id, row.batch, row.record, row.holder_key, JournalState(row.state), row.reader,
                             row.station, row.card_unique, row.started_at, row.finished_at,
                             tuple(json.loads(row.checked)) if row.checked else (), row.reason, row.attempts)
+
+
+@dataclass(frozen=True)
+class Taken:
+    """What :meth:`Journal.take` found for a card: the holder ``entry`` (None: none), whether the card was
+    ``bound`` to it before (True) or has just been claimed for it (False), or ``spoiled`` (the reason) for a
+    card given up, which is never to be used."""
+
+    entry: JournalEntry | None
+    bound: bool = False
+    spoiled: str | None = None
 
 
 def _station() -> str:
@@ -220,13 +240,13 @@ class Journal(Database):
             return JournalEntry.of(row) if row is not None else None
 
     def take(self, batch: str, reader: str, card_unique: bytes, holder_keys: Iterable[str] | None = None, *,
-             blank: bool) -> tuple[JournalEntry | None, bool]:
-        """What the card ``card_unique`` in ``reader`` is for, in one transaction: ``(entry, True)`` when a holder
-        is bound to it already (one in progress is taken up again on this reader); else, for a ``blank`` card,
-        ``(entry, False)`` with the first pending holder of ``batch`` (among ``holder_keys`` when given) now in
-        progress and bound to the card — before anything is written to it —, or ``(None, False)`` when no
-        holder is pending (or the card is not blank). Claims are exclusive across processes: on PostgreSQL the
-        row is locked with SKIP LOCKED, on SQLite the transaction holds the writer lock."""
+             blank: bool) -> Taken:
+        """What the card ``card_unique`` in ``reader`` is for, in one transaction: the holder bound to it already
+        (one in progress is taken up again on this reader), or a spoiled card's reason; else, for a ``blank``
+        card, the first pending holder of ``batch`` (among ``holder_keys`` when given), now in progress and
+        bound to the card — before anything is written to it —, or nothing when no holder is pending (or the
+        card is not blank). Claims are exclusive across processes: on PostgreSQL the row is locked with SKIP
+        LOCKED, on SQLite the transaction holds the writer lock."""
         with self.transaction() as session:
             row = self._bound(session, card_unique)
             if row is not None:
@@ -234,16 +254,19 @@ class Journal(Database):
                     row.reader = reader
                     row.station = _station()
                     row.attempts += 1
-                return JournalEntry.of(row), True
+                return Taken(JournalEntry.of(row), bound=True)
+            spoiled = session.get(_Spoiled, card_unique.hex().upper())
+            if spoiled is not None:
+                return Taken(None, spoiled=spoiled.reason)
             if not blank:
-                return None, False
+                return Taken(None)
             query = (select(_Holder).where(_Holder.batch == batch, _Holder.state == JournalState.PENDING.value)
                      .order_by(_Holder.id).limit(1).with_for_update(skip_locked=True))
             if holder_keys is not None:
                 query = query.where(_Holder.holder_key.in_(list(holder_keys)))
             row = session.scalars(query).first()
             if row is None:
-                return None, False
+                return Taken(None)
             row.state = JournalState.IN_PROGRESS.value
             row.reader = reader
             row.station = _station()
@@ -251,7 +274,32 @@ class Journal(Database):
             row.started_at = _now()
             row.attempts += 1
             session.flush()
-            return JournalEntry.of(row), False
+            return Taken(JournalEntry.of(row))
+
+    def spoil(self, card_unique: bytes, reason: str) -> JournalEntry:
+        """Give up the card ``card_unique``, in progress and not coming back (lost, broken): it is recorded as
+        spoiled — a line that meets it again rejects it untouched — and its holder goes back to pending, for
+        another card. Only a card in progress can be spoiled: a done card is its holder's (a loss is the
+        window's business), a failed one is rejected anyway. ``reason`` is kept; never put personal data in it.
+        The card itself, which may hold part of the holder's data, must be destroyed."""
+        if not reason.strip():
+            raise JournalError("say why the card is given up (--reason)")
+        with self.transaction() as session:
+            row = self._bound(session, card_unique)
+            card = card_unique.hex().upper()
+            if row is None:
+                raise JournalError(f"card {card} is not in the journal")
+            if row.state != JournalState.IN_PROGRESS.value:
+                raise JournalError(f"card {card} is {row.state} (batch {row.batch!r} record {row.record}), not in "
+                                   "progress: only a card cut off in its personalisation can be given up")
+            session.add(_Spoiled(card_unique=card, batch=row.batch, record=row.record, reason=reason,
+                                 spoiled_at=_now()))
+            row.state = JournalState.PENDING.value
+            row.card_unique = None
+            row.reader = None
+            row.reason = f"card {card} spoiled: {reason}"
+            session.flush()
+            return JournalEntry.of(row)
 
     @staticmethod
     def _bound(session: Session, card_unique: bytes) -> _Holder | None:

@@ -196,7 +196,12 @@ class _Line:
             self.emit(LineEvent(reader, "rejected", card_unique=card, detail=str(exc)))
             return True
         blank = state is Lifecycle.PERSONALISATION
-        entry, resumed = self.journal.take(self.batch, reader, unique, self.holders.keys(), blank=blank)
+        taken = self.journal.take(self.batch, reader, unique, self.holders.keys(), blank=blank)
+        entry, resumed = taken.entry, taken.bound
+        if taken.spoiled is not None:
+            self.emit(LineEvent(reader, "rejected", card_unique=card,
+                                detail=f"a spoiled card ({taken.spoiled}): never to be used, destroy it"))
+            return True
         if resumed:
             assert entry is not None
             if entry.state is not JournalState.IN_PROGRESS:

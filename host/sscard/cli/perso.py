@@ -49,6 +49,18 @@ def register(commands: Any) -> None:
                        help="one line per card instead of live progress bars (the default when not on a terminal)")
     batch.add_argument("--json", action="store_true", help="machine-readable output (docs/batch.md)")
     batch.set_defaults(handler=run_batch)
+    spoil = sub.add_parser(
+        "spoil", help="give up a card cut off in its personalisation (lost, broken): its holder goes on another",
+        description="Record the card as spoiled in the journal (a line that meets it again rejects it untouched) "
+                    "and put its holder back in the queue for another card. Only a card in progress can be given "
+                    "up. The card may hold part of the holder's data: destroy it.")
+    spoil.add_argument("card", metavar="CARD_UNIQUE",
+                       help="the card's 8 card-unique bytes in hex, as the line and --cards-csv show them")
+    spoil.add_argument("--reason", required=True, help="why (kept in the journal; no personal data)")
+    spoil.add_argument("--journal", metavar="URL", default=None,
+                       help="journal database (default sqlite:///sscard-perso-journal.db)")
+    spoil.add_argument("--json", action="store_true", help="machine-readable output")
+    spoil.set_defaults(handler=run_spoil)
 
 
 _FINISHED = ("done", "resumed-done", "failed")
@@ -213,3 +225,24 @@ def _report_problems(report: Any, as_json: bool, *, stopped: bool) -> int:
         print(f"{report.source}: {len(report.records)} record(s), {len(report.valid)} valid, "
               f"{len(report.problems)} problem(s)" + ("; nothing was personalised" if stopped else ""))
     return 1 if report.problems else 0
+
+
+def run_spoil(args: argparse.Namespace) -> int:
+    try:
+        card = bytes.fromhex(args.card)
+    except ValueError:
+        card = b""
+    if len(card) != 8:
+        raise CliError(f"CARD_UNIQUE {args.card!r}: give the card's 8 card-unique bytes as 16 hex digits")
+    from sscard.batch import Journal
+    from sscard.batch.journal import DEFAULT_JOURNAL_URL
+
+    with Journal(args.journal or DEFAULT_JOURNAL_URL) as journal:
+        entry = journal.spoil(card, args.reason)
+    if args.json:
+        emit_json({"card_unique": card.hex().upper(), "batch": entry.batch, "record": entry.record,
+                   "state": entry.state.value})
+    else:
+        print(f"card {card.hex().upper()} spoiled; batch {entry.batch!r} record {entry.record} is pending again "
+              "(destroy the card: it may hold part of the holder's data)")
+    return 0
