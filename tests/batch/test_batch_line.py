@@ -363,3 +363,17 @@ def test_only_a_card_in_progress_can_be_given_up(tmp_path: Path, capsys: pytest.
     assert "is done (batch 'batch.jsonl' record 1), not in progress" in capsys.readouterr().err
     assert cli_main(["perso", "spoil", "12AB", "--reason", "lost", "--journal", url]) == 1
     assert "16 hex digits" in capsys.readouterr().err
+
+
+@pytest.mark.clause("SSC-HOST-7")
+def test_an_input_holding_part_of_a_batch_claims_only_its_own_holders(tmp_path: Path) -> None:
+    whole = [holder(i) for i in range(1, 4)]
+    with journal_at(tmp_path) as journal:
+        journal.enqueue(read_batch(write_jsonl(tmp_path / "whole.jsonl", whole)), "the batch")
+        part = read_batch(write_jsonl(tmp_path / "part.jsonl", whole[:2]))
+        with pytest.raises(BatchIncomplete) as incomplete:  # holder 3's data is not in this input
+            run_line(part, [ModelCardLine("reader", 3)], journal, KEYS, bank_keys=BANK_KEYS, batch="the batch")
+    counts = incomplete.value.outcome.counts
+    assert "the rest of the batch's holders are not in this input" in str(incomplete.value)
+    assert counts[JournalState.DONE] == 2 and counts[JournalState.PENDING] == 1
+    assert [e.record for e in incomplete.value.outcome.entries if e.state is JournalState.PENDING] == [3]

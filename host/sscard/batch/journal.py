@@ -315,6 +315,11 @@ class Journal(Database):
             row.reason = None
             return JournalEntry.of(row)
 
+    def batch_holder_keys(self, batch: str) -> set[str]:
+        """The holder keys of every row of ``batch``."""
+        with self.transaction() as session:
+            return set(session.scalars(select(_Holder.holder_key).where(_Holder.batch == batch)))
+
     def fail(self, entry_id: int, reason: str) -> JournalEntry:
         """The card was written and is not right (e.g. the read-back differs): the holder is failed with the
         card, which must not be used; the reason never holds personal data."""
@@ -354,11 +359,14 @@ class Journal(Database):
                 query = query.where(_Holder.batch == batch)
             return [JournalEntry.of(row) for row in session.scalars(query)]
 
-    def counts(self, batch: str | None = None) -> dict[JournalState, int]:
+    def counts(self, batch: str | None = None, holder_keys: Iterable[str] | None = None) -> dict[JournalState, int]:
+        """How many holders are in each state (of ``batch``, and among ``holder_keys``, when given)."""
         with self.transaction() as session:
             query = select(_Holder.state, func.count()).group_by(_Holder.state)
             if batch is not None:
                 query = query.where(_Holder.batch == batch)
+            if holder_keys is not None:
+                query = query.where(_Holder.holder_key.in_(list(holder_keys)))
             found = {JournalState(state): int(n) for state, n in session.execute(query)}
         return {state: found.get(state, 0) for state in JournalState}
 

@@ -20,7 +20,7 @@ import csv
 import io
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -141,9 +141,13 @@ class _Line:
     failure: list[str] = field(default_factory=list)
     errors: list[BaseException] = field(default_factory=list)
     idle: dict[str, str] = field(default_factory=dict)  # reader -> the blank card waiting there for a holder
+    # The holders a claim may take: None when this input holds every holder of the batch (the usual case: no
+    # list of keys in every claim, whose cost would grow with the batch).
+    claim_among: Collection[str] | None = None
 
     def finished(self) -> bool:
-        counts = self.journal.counts(self.batch)
+        """No holder left that this line can take or is finishing (of those this input holds)."""
+        counts = self.journal.counts(self.batch, self.claim_among)
         return counts[JournalState.PENDING] == 0 and counts[JournalState.IN_PROGRESS] == 0
 
     def work(self, slot: CardSlot) -> None:
@@ -196,7 +200,7 @@ class _Line:
             self.emit(LineEvent(reader, "rejected", card_unique=card, detail=str(exc)))
             return True
         blank = state is Lifecycle.PERSONALISATION
-        taken = self.journal.take(self.batch, reader, unique, self.holders.keys(), blank=blank)
+        taken = self.journal.take(self.batch, reader, unique, self.claim_among, blank=blank)
         entry, resumed = taken.entry, taken.bound
         if taken.spoiled is not None:
             self.emit(LineEvent(reader, "rejected", card_unique=card,
@@ -278,6 +282,7 @@ def run_line(report: BatchReport, slots: Sequence[CardSlot], journal: Journal, k
             on_event(event)
 
     line = _Line(journal, name, holders, keys, bank_keys, stop or threading.Event(), emit)
+    line.claim_among = None if journal.batch_holder_keys(name) <= holders.keys() else set(holders)
     threads = [threading.Thread(target=line.work, args=(slot,), name=f"line-{slot.name}", daemon=True)
                for slot in slots]
     for thread in threads:
@@ -296,7 +301,14 @@ def run_line(report: BatchReport, slots: Sequence[CardSlot], journal: Journal, k
     outcome = LineOutcome(name, journal.counts(name), journal.entries(name), events)
     if outcome.complete:
         return outcome
-    why = line.failure[0] if line.failure else ("stopped" if line.stop.is_set() else "every reader ran out of cards")
+    if line.failure:
+        why = line.failure[0]
+    elif line.stop.is_set():
+        why = "stopped"
+    elif line.claim_among is not None and line.finished():
+        why = "the rest of the batch's holders are not in this input"
+    else:
+        why = "every reader ran out of cards"
     outcome = replace(outcome, stopped_by=why)
     left = outcome.counts[JournalState.PENDING] + outcome.counts[JournalState.IN_PROGRESS]
     raise BatchIncomplete(f"the line stopped with {left} holder(s) of batch {name!r} left: {why}", outcome)
