@@ -54,9 +54,7 @@ def exchange(connection: Connection, apdu: bytes) -> bytes:
     except (SscardError, AssertionError):
         raise
     except Exception as exc:
-        text = str(exc).strip()
-        raise CardConnectionError(f"{connection.description}: {type(exc).__name__}{': ' if text else ''}{text}") \
-            from exc
+        raise _connection_failure(connection, "", exc) from exc
     if type(answer) is bytes:
         response = answer
     else:
@@ -78,9 +76,13 @@ def answer_to_reset(connection: Connection) -> bytes:
     except SscardError:
         raise
     except Exception as exc:
-        text = str(exc).strip()
-        raise CardConnectionError(f"{connection.description}: ATR: {type(exc).__name__}{': ' if text else ''}"
-                                  f"{text}") from exc
+        raise _connection_failure(connection, "ATR: ", exc) from exc
+
+
+def _connection_failure(connection: Connection, what: str, exc: Exception) -> CardConnectionError:
+    """One line naming the connection and what failed in it (the original exception is the cause)."""
+    text = str(exc).strip()
+    return CardConnectionError(f"{connection.description}: {what}{type(exc).__name__}{': ' if text else ''}{text}")
 
 
 def send_and_receive(connection: Connection, apdu: bytes) -> tuple[bytes, int]:

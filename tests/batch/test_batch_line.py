@@ -197,12 +197,18 @@ class PulledAfterSocial(WrappedConnection):
         return self.inner.transmit(apdu)
 
 
+def losing_a_card(cards: ModelCardLine) -> tuple[WrappingSlot, list[Connection]]:
+    """A reader of ``cards`` whose first card is pulled out right after its social security application is
+    ISSUED, and the list that then holds that card."""
+    pulled: list[Connection] = []
+    return WrappingSlot(cards, lambda card: PulledAfterSocial(card, pulled)), pulled
+
+
 @pytest.mark.clause("SSC-HOST-6")
 def test_a_card_pulled_between_the_applications_is_finished_on_reinsertion(tmp_path: Path) -> None:
     report = read_batch(batch_file(tmp_path, 2))
     cards = ModelCardLine("reader", 2)
-    pulled_cards: list[Connection] = []
-    slot = WrappingSlot(cards, lambda card: PulledAfterSocial(card, pulled_cards))
+    slot, pulled_cards = losing_a_card(cards)
     events: list[LineEvent] = []
     with journal_at(tmp_path) as journal:
         with pytest.raises(BatchIncomplete) as incomplete:
@@ -319,8 +325,7 @@ def test_a_station_killed_with_sigkill_many_times_resumes_to_one_holder_per_card
 def test_a_card_given_up_mid_way_is_never_used_and_its_holder_goes_on_another(tmp_path: Path) -> None:
     report = read_batch(batch_file(tmp_path, 2))
     cards = ModelCardLine("reader", 2)
-    pulled_cards: list[Connection] = []
-    slot = WrappingSlot(cards, lambda card: PulledAfterSocial(card, pulled_cards))
+    slot, pulled_cards = losing_a_card(cards)
     events: list[LineEvent] = []
     with journal_at(tmp_path) as journal:
         with pytest.raises(BatchIncomplete):  # the second card takes holder 2; then the reader is out of cards

@@ -21,6 +21,7 @@ from host_helpers import (
     personalised_card,
 )
 from test_malformed_files import PATHS, SHAPES, Literal, dumps, replaced
+from wrapped_connection import WrappedConnection
 
 from sscard import Connection, KeyBlocked, Lifecycle, SocialSecuritySession
 from sscard.apdu import CommandApdu
@@ -30,25 +31,8 @@ KEYS = str(ISSUER_KEYS_FILE)
 BANK = str(BANK_KEYS_FILE)
 
 
-class Lent:
+class Lent(WrappedConnection):
     """The test's card lent to one CLI call: the CLI closing it leaves it open for the test."""
-
-    def __init__(self, connection: Connection) -> None:
-        self.connection = connection
-
-    @property
-    def description(self) -> str:
-        return self.connection.description
-
-    @property
-    def atr(self) -> bytes:
-        return self.connection.atr
-
-    def transmit(self, apdu: bytes) -> bytes:
-        return self.connection.transmit(apdu)
-
-    def reset(self) -> None:
-        self.connection.reset()
 
     def close(self) -> None:
         pass
@@ -348,7 +332,7 @@ def test_a_failing_connection_is_one_line(cli: Cli, exc: Exception) -> None:
 def test_a_connection_answering_bytearrays_works(card_factory: CardFactory, cli: Cli) -> None:
     class Bytearrays(Lent):
         def transmit(self, apdu: bytes) -> bytes:
-            return bytearray(self.connection.transmit(apdu))  # type: ignore[return-value]
+            return bytearray(self.inner.transmit(apdu))  # type: ignore[return-value]
 
     card = readable_card(card_factory)
     cli.monkeypatch.setattr(_card, "open_connection", lambda reader: Bytearrays(card))

@@ -233,12 +233,6 @@ class Journal(Database):
         return None
 
     # ------------------------------------------------------------------ claims
-    def entry_for_card(self, card_unique: bytes) -> JournalEntry | None:
-        """The holder bound to the card with these card-unique bytes, if any."""
-        with self.transaction() as session:
-            row = self._bound(session, card_unique)
-            return JournalEntry.of(row) if row is not None else None
-
     def take(self, batch: str, reader: str, card_unique: bytes, holder_keys: Iterable[str] | None = None, *,
              blank: bool) -> Taken:
         """What the card ``card_unique`` in ``reader`` is for, in one transaction: the holder bound to it already

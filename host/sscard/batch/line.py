@@ -281,8 +281,8 @@ def run_line(report: BatchReport, slots: Sequence[CardSlot], journal: Journal, k
         if on_event is not None:
             on_event(event)
 
-    line = _Line(journal, name, holders, keys, bank_keys, stop or threading.Event(), emit)
-    line.claim_among = None if journal.batch_holder_keys(name) <= holders.keys() else set(holders)
+    claim_among = None if journal.batch_holder_keys(name) <= holders.keys() else set(holders)
+    line = _Line(journal, name, holders, keys, bank_keys, stop or threading.Event(), emit, claim_among=claim_among)
     threads = [threading.Thread(target=line.work, args=(slot,), name=f"line-{slot.name}", daemon=True)
                for slot in slots]
     for thread in threads:
