@@ -11,7 +11,17 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from window_helpers import MONDAY, SOCIAL_PIN, SSN, World, example_keys, make_ssn, model_card, model_ops
+from window_helpers import (
+    MONDAY,
+    SOCIAL_PIN,
+    SSN,
+    World,
+    example_keys,
+    make_ssn,
+    model_card,
+    model_ops,
+    produce_model_card,
+)
 
 from sscard import examples
 from sscard.errors import CardConnectionError
@@ -36,7 +46,6 @@ from sscard.window import (
     change_pin,
     collect_card,
     pending_operations,
-    record_production,
     register_person,
     report_loss,
     reset_pin,
@@ -307,12 +316,7 @@ def test_art20_change_on_a_reference_model_card() -> None:
     try:
         card = model_card(31, keys)
         social = model_ops(card, keys, Side.SOCIAL)
-        identity = social.read_card_identity()
-        assert identity.card_id is not None
-        register_person(world.social, SSN, "张三", photo_on_file=True)
-        app = apply_for_card(world.social, SSN, bank="ICBC").application
-        assert app is not None
-        record_production(world.social, app.id, card_number="K00000031", card_id=identity.card_id)
+        produce_model_card(world, card, keys, "K00000031")
         collect_card(world.social, "K00000031", social)
         change_pin(world.social, "K00000031", social, Function.SOCIAL, SOCIAL_PIN, "246813")
         card.reset()
@@ -456,12 +460,7 @@ def test_art6_on_a_reference_model_card_profile_3(world: World) -> None:
     keys = example_keys()
     card = model_card(32, keys)
     social = model_ops(card, keys, Side.SOCIAL)
-    identity = social.read_card_identity()
-    assert identity.card_id is not None
-    register_person(world.social, SSN, "张三", photo_on_file=True)
-    app = apply_for_card(world.social, SSN, bank="ICBC").application
-    assert app is not None
-    record_production(world.social, app.id, card_number="K00000032", card_id=identity.card_id)
+    produce_model_card(world, card, keys, "K00000032")
     collect_card(world.social, "K00000032", social)
     change_personal_data(world.social, SSN, PersonalData(name="张三丰"), proof="x", card_ops=social)
     card.reset()

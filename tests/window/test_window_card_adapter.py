@@ -4,7 +4,7 @@ personalised with the example holder and the example (TEST) issuer and bank keys
 from __future__ import annotations
 
 import pytest
-from window_helpers import SSN, Keys, World, example_keys, model_card, model_ops
+from window_helpers import SSN, Keys, World, example_keys, model_card, model_ops, produce_model_card
 
 from sscard import ModelConnection, SocialSecuritySession
 from sscard.crypto import Algorithm
@@ -22,7 +22,6 @@ from sscard.window import (
     collect_card,
     issue_temporary_card,
     present_card,
-    record_production,
     register_person,
     report_loss,
     reset_pin,
@@ -55,10 +54,7 @@ def test_window_workflows_on_a_real_card_protocol(world: World, keys: Keys) -> N
     assert social.read_holder_items((2,)) == {2: "张三"}
     assert (identity.social, identity.financial) == (Lifecycle.ISSUED, Lifecycle.ISSUED)
 
-    register_person(world.social, SSN, "张三", photo_on_file=True)
-    app = apply_for_card(world.social, SSN, bank="ICBC").application
-    assert app is not None
-    record_production(world.social, app.id, card_number="K00000001", card_id=identity.card_id)
+    produce_model_card(world, card, keys, "K00000001")
     collect_card(world.social, "K00000001", social)
     activate_financial(world.bank, "K00000001", bank)
     now = terminal.read_card_identity()

@@ -24,7 +24,18 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from window_helpers import FINANCE_PIN, HOLDER, SOCIAL_PIN, SSN, Keys, World, example_keys, model_card, model_ops
+from window_helpers import (
+    FINANCE_PIN,
+    HOLDER,
+    SOCIAL_PIN,
+    SSN,
+    Keys,
+    World,
+    example_keys,
+    model_card,
+    model_ops,
+    produce_model_card,
+)
 from wrapped_connection import WrappedConnection
 
 from sscard import Connection, FinanceSession, ModelConnection, SocialSecuritySession, examples
@@ -59,7 +70,6 @@ from sscard.window import (
     issue_temporary_card,
     pending_operations,
     present_card,
-    record_production,
     register_person,
     report_loss,
     reset_pin,
@@ -206,12 +216,7 @@ class Ctx:
 
 def _produced(world: World, keys: Keys) -> Ctx:
     card = model_card(1, keys)
-    identity = model_ops(card, keys, Side.SOCIAL).read_card_identity()
-    assert identity.card_id is not None
-    register_person(world.social, SSN, "张三", photo_on_file=True)
-    app = apply_for_card(world.social, SSN, bank="ICBC").application
-    assert app is not None
-    record_production(world.social, app.id, card_number="K00000001", card_id=identity.card_id)
+    produce_model_card(world, card, keys, "K00000001")
     return Ctx("K00000001", card, keys)
 
 

@@ -149,3 +149,14 @@ class World:
 
             activate_financial(self.bank, card.card_number, self.ops(card, Side.BANK))
         return Issued(ssn, card.card_number, card, app.id)
+
+
+def produce_model_card(world: World, card: ModelConnection, keys: Keys, card_number: str) -> None:
+    """The example holder (SSN) registered, their application taken and ``card`` (a reference-model card
+    personalised for them) recorded as produced for it under ``card_number``: ready to be collected."""
+    identity = model_ops(card, keys, Side.SOCIAL).read_card_identity()
+    assert identity.card_id is not None
+    register_person(world.social, SSN, "张三", photo_on_file=True)
+    app = apply_for_card(world.social, SSN, bank="ICBC").application
+    assert app is not None
+    record_production(world.social, app.id, card_number=card_number, card_id=identity.card_id)
